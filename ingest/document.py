@@ -1,0 +1,152 @@
+"""Turn the files of one document (one file, or the parts of a multi-part vbpl document) into
+a Document: text with pages, metadata, units and references."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from pathlib import Path
+
+from . import analysis
+from .extract import CONTINUATION_RE, ExtractedFile
+from .metadata import read_metadata
+from .model import Document, DocMeta, Page, Unit
+from .references import find_references, number_key
+from .structure import Line, parse_units
+
+PART_RE = re.compile(r"^(?P<base>.+?)\.P(?P<n>\d+)$", re.IGNORECASE)
+VBPL_ID_RE = re.compile(r"^\((?P<id>[A-Z]*\d+)\)-")
+
+
+def group_key(relpath: str) -> str:
+    """Files with the same key are parts of one document.
+
+    vbpl names parts `….P1.pdf`, `….P2.pdf`, and prefixes every file with its document id
+    "(96122)-", which also joins parts named otherwise (the two Công báo issues of a VBHN).
+    """
+    path = Path(relpath)
+    name = unicodedata.normalize("NFC", path.name)
+    m = VBPL_ID_RE.match(name)
+    if m:
+        return str(path.parent / f"({m.group('id')})")
+    stem = name.rsplit(".", 1)[0]
+    m = PART_RE.match(stem)
+    return str(path.parent / (m.group("base") if m else stem))
+
+
+def part_order(relpath: str) -> tuple[int, str]:
+    stem = Path(relpath).name.rsplit(".", 1)[0]
+    m = PART_RE.match(stem)
+    return (int(m.group("n")) if m else 0, relpath)
+
+
+def doc_id_for(key: str) -> str:
+    from .textnorm import fold
+
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(unicodedata.normalize("NFC", key)).lower()).strip("-")
+    return slug or "document"
+
+
+def build_document(
+    doc_id: str,
+    parts: list[tuple[str, ExtractedFile]],
+    content_hash: str,
+    overrides: dict[str, str] | None = None,
+) -> Document:
+    text_parts: list[str] = []
+    lines: list[Line] = []
+    pages: list[Page] = []
+    offset = 0
+    warnings: list[str] = []
+    for part_index, (relpath, extracted) in enumerate(parts):
+        warnings.extend(f"{relpath}: {w}" for w in extracted.warnings)
+        for page_index, page in enumerate(extracted.pages):
+            page_lines = page.lines
+            if part_index > 0 and page_index == 0:
+                for i, line in enumerate(page_lines[:10]):
+                    if CONTINUATION_RE.match(line):
+                        page_lines = page_lines[i + 1 :]
+                        break
+            pages.append(
+                Page(number=len(pages) + 1, source=relpath, source_page=page_index + 1,
+                     start=offset, ocr=page.ocr, empty=page.empty)
+            )
+            for line in page_lines:
+                lines.append(Line(line, offset, len(pages)))
+                text_parts.append(line)
+                offset += len(line) + 1
+    text = "\n".join(text_parts)
+    meta = read_metadata([l.text for l in lines])
+    if overrides:
+        meta = replace(meta, **overrides)
+    units = parse_units(lines, len(text))
+    document = Document(
+        doc_id=doc_id, sources=[p for p, _ in parts], content_hash=content_hash, meta=meta,
+        text=text, pages=pages, units=[], references=[], warnings=warnings,
+    )
+    document.units = _with_preamble(document, units)
+    for unit in document.units:
+        unit.page = document.page_at(unit.start).number
+        unit.page_end = document.page_at(max(unit.start, unit.end - 1)).number
+    document.references = find_references(text, number_key(meta.number) if meta.number else "")
+    _attach_references(document)
+    document.compound_spans = _compound_spans(document)
+    return document
+
+
+def _with_preamble(document: Document, units: list[Unit]) -> list[Unit]:
+    text = document.text
+    if not units:
+        if not text.strip():
+            return []
+        return [Unit(anchor="toan-van", kind="body", number="", label="", path="Toàn văn",
+                     heading="", start=0, end=len(text), page=1, page_end=1, depth=0)]
+    first = units[0].start
+    if text[:first].strip():
+        preamble = Unit(anchor="mo-dau", kind="preamble", number="", label="Phần mở đầu",
+                        path="Phần mở đầu", heading="", start=0, end=first, page=1,
+                        page_end=1, depth=0)
+        return [preamble] + units
+    return units
+
+
+def _attach_references(document: Document) -> None:
+    """Each reference belongs to the innermost unit that contains it."""
+    for ref in document.references:
+        owner = None
+        for unit in document.units:
+            if unit.start <= ref.start < unit.end and (owner is None or unit.depth >= owner.depth):
+                owner = unit
+        if owner is not None:
+            owner.references.append(ref)
+
+
+def _compound_spans(document: Document) -> list[tuple[int, int]]:
+    text = document.text
+    cuts = sorted({0, len(text), *(u.start for u in document.units)})
+    spans: list[tuple[int, int]] = []
+    for start, end in zip(cuts, cuts[1:]):
+        for s, e in analysis.compound_spans(text[start:end]):
+            spans.append((start + s, start + e))
+    return spans
+
+
+def unit_segmented_text(document: Document, unit: Unit) -> analysis.SegmentedText:
+    import bisect
+
+    starts = [s for s, _ in document.compound_spans]
+    lo = bisect.bisect_left(starts, unit.start)
+    hi = bisect.bisect_left(starts, unit.end)
+    spans = [(s - unit.start, e - unit.start) for s, e in document.compound_spans[lo:hi] if e <= unit.end]
+    return analysis.SegmentedText(document.unit_text(unit), spans)
+
+
+def meta_display_name(meta: DocMeta) -> str:
+    """ "Quyết định 1322/QĐ-TTg", or the type and title when there is no number."""
+    if meta.number:
+        return f"{meta.doc_type} {meta.number}".strip()
+    if meta.title:
+        title = meta.title[:1].upper() + meta.title[1:]
+        return f"{meta.doc_type} {title}".strip()
+    return meta.doc_type

@@ -1,0 +1,236 @@
+"""The Whoosh index: schema, records, and generations published atomically.
+
+Layout of an index directory:
+
+    CURRENT              name of the published generation ("gen-000007")
+    gen-000007/          Whoosh segments, docs/<doc_id>.json, manifest.json, catalog.json
+    cache/               extraction results keyed by file content hash
+    ingest.lock          held by the running batch job
+
+A generation is written in a temporary directory, renamed into place, and published by
+replacing CURRENT; readers always open a complete generation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+from whoosh import fields, index as whoosh_index
+
+from .analysis import compound_analyzer, exact_analyzer, folded_analyzer
+from .document import meta_display_name, unit_segmented_text
+from .model import Document, Unit
+from .references import number_key
+
+CURRENT_FILE = "CURRENT"
+GENERATION_RE = re.compile(r"^gen-(\d{6})$")
+KEEP_GENERATIONS = 2  # the published one and the one before, for readers still on it
+
+
+def schema() -> fields.Schema:
+    exact, folded, compound = exact_analyzer(), folded_analyzer(), compound_analyzer()
+    return fields.Schema(
+        unit_id=fields.ID(stored=True, unique=True),
+        doc_id=fields.ID(stored=True),
+        anchor=fields.STORED,
+        kind=fields.ID(stored=True),
+        label=fields.STORED,
+        path=fields.STORED,
+        heading=fields.TEXT(analyzer=exact, stored=True),
+        heading_folded=fields.TEXT(analyzer=folded),
+        text=fields.TEXT(analyzer=exact, stored=True),
+        text_folded=fields.TEXT(analyzer=folded),
+        compounds=fields.TEXT(analyzer=compound, phrase=False),
+        doc_name=fields.TEXT(analyzer=exact, phrase=False),
+        doc_name_folded=fields.TEXT(analyzer=folded, phrase=False),
+        doc_type=fields.ID(stored=True, sortable=True),
+        issuer=fields.ID(stored=True, sortable=True),
+        year=fields.ID(stored=True, sortable=True),
+        issued=fields.ID(stored=True, sortable=True),
+        number=fields.STORED,
+        number_keys=fields.KEYWORD(commas=True),
+        cites=fields.KEYWORD(commas=True),
+        page=fields.NUMERIC(stored=True),
+        page_end=fields.STORED,
+        order=fields.NUMERIC(stored=True, sortable=True),
+        ocr=fields.BOOLEAN(stored=True),
+    )
+
+
+def number_lookup_keys(number: str) -> list[str]:
+    """Keys under which a số/ký hiệu is found: "1322/QĐ-TTg" → 1322/QD-TTG, 1322/QD, 1322."""
+    if not number:
+        return []
+    key = number_key(number)
+    parts = key.split("/")
+    keys = [key, parts[0]]
+    if len(parts) >= 2:
+        keys.append(f"{parts[0]}/{parts[1].split('-')[0]}")
+    if len(parts) >= 3:
+        keys.append(f"{parts[0]}/{parts[2].split('-')[0]}")
+    return list(dict.fromkeys(keys))
+
+
+def indexed_units(document: Document) -> list[Unit]:
+    """Containers (Phần, Chương, Mục of a law) are outline only; every other unit is a record."""
+    return [u for u in document.units if not u.is_container]
+
+
+def records(document: Document):
+    meta = document.meta
+    name = " ".join(filter(None, [meta_display_name(meta), meta.title, meta.year, meta.issuer]))
+    keys = ",".join(number_lookup_keys(meta.number))
+    for order, unit in enumerate(document.units):
+        if unit.is_container:
+            continue
+        text = document.unit_text(unit)
+        heading = " ".join(filter(None, [unit.path if unit.kind not in ("body", "preamble") else "", unit.heading]))
+        yield dict(
+            unit_id=f"{document.doc_id}#{unit.anchor}",
+            doc_id=document.doc_id,
+            anchor=unit.anchor,
+            kind=unit.kind,
+            label=unit.label,
+            path=unit.path,
+            heading=heading,
+            heading_folded=heading,
+            text=text,
+            text_folded=text,
+            compounds=unit_segmented_text(document, unit),
+            doc_name=name,
+            doc_name_folded=name,
+            doc_type=meta.doc_type,
+            issuer=meta.issuer,
+            year=meta.year,
+            issued=meta.issued,
+            number=meta.number,
+            number_keys=keys,
+            cites=",".join(sorted({r.key for r in unit.references})),
+            page=unit.page,
+            page_end=unit.page_end,
+            order=order,
+            ocr=any(p.ocr for p in document.pages[unit.page - 1 : unit.page_end]),
+        )
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    try:
+        name = (index_dir / CURRENT_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    path = index_dir / name
+    return path if GENERATION_RE.match(name) and path.is_dir() else None
+
+
+def next_generation_name(index_dir: Path) -> str:
+    numbers = [int(m.group(1)) for p in index_dir.iterdir() if (m := GENERATION_RE.match(p.name))]
+    return f"gen-{max(numbers, default=0) + 1:06d}"
+
+
+class GenerationWriter:
+    """Builds the next generation from a copy of the current one."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = index_dir
+        self.base = current_generation(index_dir)
+        self.name = next_generation_name(index_dir)
+        self.tmp = index_dir / f"{self.name}.tmp-{os.getpid()}"
+        if self.base is not None:
+            shutil.copytree(self.base, self.tmp)
+            for lock in self.tmp.glob("*WRITELOCK*"):
+                lock.unlink()
+            self.ix = whoosh_index.open_dir(str(self.tmp))
+        else:
+            self.tmp.mkdir(parents=True)
+            (self.tmp / "docs").mkdir()
+            self.ix = whoosh_index.create_in(str(self.tmp), schema())
+        self.writer = self.ix.writer(limitmb=256)
+
+    def remove(self, doc_id: str) -> None:
+        self.writer.delete_by_term("doc_id", doc_id)
+        (self.tmp / "docs" / f"{doc_id}.json").unlink(missing_ok=True)
+
+    def add(self, document: Document) -> None:
+        self.remove(document.doc_id)
+        for record in records(document):
+            self.writer.add_document(**record)
+        _write_json(self.tmp / "docs" / f"{document.doc_id}.json", document.to_dict())
+
+    def publish(self, manifest: dict, catalog: dict) -> Path:
+        self.writer.commit()
+        _write_json(self.tmp / "manifest.json", manifest)
+        _write_json(self.tmp / "catalog.json", catalog)
+        _fsync_tree(self.tmp)
+        final = self.index_dir / self.name
+        os.rename(self.tmp, final)
+        _fsync_dir(self.index_dir)
+        tmp_current = self.index_dir / f"{CURRENT_FILE}.tmp-{os.getpid()}"
+        tmp_current.write_text(self.name + "\n", encoding="utf-8")
+        with open(tmp_current, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp_current, self.index_dir / CURRENT_FILE)
+        _fsync_dir(self.index_dir)
+        prune_generations(self.index_dir)
+        return final
+
+    def abandon(self) -> None:
+        try:
+            self.writer.cancel()
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def prune_generations(index_dir: Path) -> None:
+    current = current_generation(index_dir)
+    gens = sorted(p for p in index_dir.iterdir() if GENERATION_RE.match(p.name))
+    keep = set(gens[-KEEP_GENERATIONS:]) | ({current} if current else set())
+    for path in gens:
+        if path not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_stale_temporaries(index_dir: Path) -> list[str]:
+    """Left-overs of a job that was killed; called while holding the ingest lock."""
+    removed = []
+    for path in index_dir.iterdir():
+        if ".tmp-" in path.name:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path.name)
+    return removed
+
+
+def read_json(path: Path):
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _write_json(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+
+
+def _fsync_tree(root: Path) -> None:
+    for dirpath, _, filenames in os.walk(root):
+        for name in filenames:
+            fd = os.open(os.path.join(dirpath, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(dirpath))
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

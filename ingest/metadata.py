@@ -1,0 +1,227 @@
+"""Metadata from a document's header block: loại, số/ký hiệu, cơ quan, nơi và ngày ban hành,
+trích yếu, người ký. A field that cannot be read stays empty; it is never guessed."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import fields
+from pathlib import Path
+
+from .model import DocMeta
+from .references import NUMBER_RE
+
+# Type lines as printed in capitals under the header, longest first.
+TYPE_LINES = {
+    "VĂN BẢN HỢP NHẤT": "Văn bản hợp nhất", "THÔNG TƯ LIÊN TỊCH": "Thông tư liên tịch",
+    "NGHỊ QUYẾT LIÊN TỊCH": "Nghị quyết liên tịch", "QUYẾT ĐỊNH": "Quyết định",
+    "NGHỊ ĐỊNH": "Nghị định", "THÔNG TƯ": "Thông tư", "NGHỊ QUYẾT": "Nghị quyết",
+    "KẾ HOẠCH": "Kế hoạch", "BỘ LUẬT": "Bộ luật", "LUẬT": "Luật", "HIẾN PHÁP": "Hiến pháp",
+    "PHÁP LỆNH": "Pháp lệnh", "CHỈ THỊ": "Chỉ thị", "THÔNG BÁO": "Thông báo", "BÁO CÁO": "Báo cáo",
+    "TỜ TRÌNH": "Tờ trình", "HƯỚNG DẪN": "Hướng dẫn", "CHƯƠNG TRÌNH": "Chương trình",
+    "ĐỀ ÁN": "Đề án", "QUY ĐỊNH": "Quy định", "CÔNG VĂN": "Công văn",
+}
+# Ký hiệu codes (Nghị định 30/2020/NĐ-CP, Phụ lục III) for documents without a type line.
+NUMBER_CODES = {
+    "VBHN": "Văn bản hợp nhất", "QĐ": "Quyết định", "NĐ": "Nghị định", "TTLT": "Thông tư liên tịch",
+    "TT": "Thông tư", "NQ": "Nghị quyết", "KH": "Kế hoạch", "CT": "Chỉ thị", "TB": "Thông báo",
+    "BC": "Báo cáo", "TTr": "Tờ trình", "HD": "Hướng dẫn", "AL": "Án lệ",
+}
+KNOWN_ISSUERS = {
+    "QUỐC HỘI": "Quốc hội", "CHÍNH PHỦ": "Chính phủ", "THỦ TƯỚNG CHÍNH PHỦ": "Thủ tướng Chính phủ",
+    "CHỦ TỊCH NƯỚC": "Chủ tịch nước", "ỦY BAN THƯỜNG VỤ QUỐC HỘI": "Ủy ban Thường vụ Quốc hội",
+    "VĂN PHÒNG QUỐC HỘI": "Văn phòng Quốc hội", "TÒA ÁN NHÂN DÂN TỐI CAO": "Tòa án nhân dân tối cao",
+    "HỘI ĐỒNG THẨM PHÁN TÒA ÁN NHÂN DÂN TỐI CAO": "Hội đồng Thẩm phán Tòa án nhân dân tối cao",
+    "BỘ KHOA HỌC VÀ CÔNG NGHỆ": "Bộ Khoa học và Công nghệ", "BỘ TÀI CHÍNH": "Bộ Tài chính",
+    "BỘ KẾ HOẠCH VÀ ĐẦU TƯ": "Bộ Kế hoạch và Đầu tư", "BỘ TƯ PHÁP": "Bộ Tư pháp",
+    "BỘ CÔNG THƯƠNG": "Bộ Công Thương", "SỞ KHOA HỌC VÀ CÔNG NGHỆ": "Sở Khoa học và Công nghệ",
+}
+LOCAL_BODY_RE = re.compile(
+    r"^(ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN)\s+(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG)\s+(.+)$"
+)
+NATIONAL_MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
+DATE_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+PLACE_DATE_RE = re.compile(
+    r"(?P<place>[A-ZĐÀ-Ỹ][^\d,:;]{1,40}?)\s*,\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
+)
+NUMBER_LINE_RE = re.compile(r"(?:^|\s)(?:Luật\s+)?[Ss]ố\s*:\s*(?P<num>\S+)")
+PASSED_RE = re.compile(r"thông qua (?:vào )?ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+TITLE_STOP_RE = re.compile(
+    r"^(Căn cứ|Kính gửi|Thực hiện|Theo đề nghị|Để|Trải qua|LỜI NÓI ĐẦU|Chương|CHƯƠNG|Phần|Điều|"
+    r"Nguồn án lệ|Được Hội đồng|Luật .* số \d|[IVX]+\.|\d+\.)"
+)
+SIGNER_TITLE_RE = re.compile(
+    r"(THỦ TƯỚNG|CHỦ TỊCH|BỘ TRƯỞNG|THỨ TRƯỞNG|GIÁM ĐỐC|CHÁNH ÁN|TỔNG THƯ KÝ|CHỦ NHIỆM|TRƯỞNG BAN|PHÓ)"
+)
+NAME_RE = re.compile(r"([A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,4})\s*$")
+SAMPLE_MARK_RE = re.compile(r"VĂN BẢN MẪU", re.IGNORECASE)
+
+
+def read_metadata(lines: list[str]) -> DocMeta:
+    """`lines`: the document's lines in order (the header is in the first ones)."""
+    meta = DocMeta()
+    head = lines[:40]
+    _issuer_and_motto(head, meta)
+    for i, line in enumerate(head[:14]):
+        if not meta.number and (m := NUMBER_LINE_RE.search(line)) and NUMBER_RE.match(m.group("num")):
+            meta.number = NUMBER_RE.match(m.group("num")).group("num")
+        after_number = re.sub(r"^.*?Số\s*:\s*\S+\s*", "", line)  # "Số: 1/QĐ-TTg Hà Nội, ngày …"
+        if not meta.issued and (m := PLACE_DATE_RE.match(after_number)):
+            meta.place = m.group("place").strip()
+            meta.issued = _iso(m.group(2), m.group(3), m.group(4))
+    type_index = _type_line(head, meta)
+    if type_index is not None:
+        meta.title = _title_after(head, type_index)
+    _precedent(head, meta)
+    if not meta.doc_type and meta.number:
+        code = meta.number.split("/")[-1].split("-")[0]
+        meta.doc_type = NUMBER_CODES.get(code, "") or ("Luật" if re.fullmatch(r"QH\d+", code) else "")
+    tail = lines[-60:]
+    if not meta.number or meta.doc_type == "Văn bản hợp nhất":
+        # văn bản hợp nhất carry "Số: 23/VBHN-VPQH" under "XÁC THỰC VĂN BẢN HỢP NHẤT" at the end
+        for line in tail:
+            if (m := NUMBER_LINE_RE.search(line)) and (n := NUMBER_RE.match(m.group("num"))):
+                meta.number = n.group("num")
+    if not meta.issued:
+        joined = " ".join(tail + head)
+        if (m := PASSED_RE.search(joined)) or (m := PLACE_DATE_RE.search(" ".join(tail))):
+            meta.issued = _iso(*m.groups()[-3:])
+    meta.signer = _signer(tail)
+    return meta
+
+
+def _iso(day: str, month: str, year: str) -> str:
+    d, m, y = int(day), int(month), int(year)
+    if not (1 <= d <= 31 and 1 <= m <= 12 and 1900 <= y <= 2100):
+        return ""
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _issuer_and_motto(head: list[str], meta: DocMeta) -> None:
+    """Issuer lines stand before or left of the national motto; two-column PDF headers come
+    out as "QUỐC HỘI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" lines."""
+    vbhn = next((l for l in head[:3] if l.startswith("VĂN BẢN HỢP NHẤT - ")), None)
+    if vbhn:
+        meta.issuer = _issuer_case(vbhn.split(" - ", 1)[1])
+        return
+    motto_at = next((i for i, l in enumerate(head[:10]) if NATIONAL_MOTTO in l), None)
+    if motto_at is None:
+        return
+    issuer_lines = [
+        l for l in head[:motto_at] if l.isupper() and not SAMPLE_MARK_RE.search(l) and l not in TYPE_LINES
+    ]
+    for line in head[motto_at : motto_at + 3]:
+        for motto in (NATIONAL_MOTTO, MOTTO_2):
+            if motto in line:
+                left = line.split(motto)[0].strip()
+                if left and left.isupper():
+                    issuer_lines.append(left)
+    if not issuer_lines:
+        return
+    province = LOCAL_BODY_RE.match(issuer_lines[0])
+    if len(issuer_lines) >= 2 and issuer_lines[-1].startswith("SỞ ") and province:
+        # A department under a provincial committee: the last line names the issuer.
+        meta.issuer = (
+            f"{_issuer_case(issuer_lines[-1])} {province.group(2).lower()} {_place_case(province.group(3))}"
+        )
+        return
+    meta.issuer = _issuer_case(" ".join(issuer_lines))
+
+
+def _issuer_case(upper: str) -> str:
+    upper = " ".join(upper.split())
+    if upper in KNOWN_ISSUERS:
+        return KNOWN_ISSUERS[upper]
+    m = LOCAL_BODY_RE.match(upper)
+    if m:
+        body = m.group(1).capitalize()
+        return f"{body} {m.group(2).lower()} {_place_case(m.group(3))}"
+    return upper[:1] + upper[1:].lower()
+
+
+def _place_case(upper: str) -> str:
+    return " ".join(w.capitalize() for w in upper.split())
+
+
+def _type_line(head: list[str], meta: DocMeta) -> int | None:
+    for i, line in enumerate(head):
+        if line.startswith("VĂN BẢN HỢP NHẤT"):
+            meta.doc_type = "Văn bản hợp nhất"
+            continue
+        clean = line.strip()
+        if clean in TYPE_LINES:
+            if meta.doc_type != "Văn bản hợp nhất":
+                meta.doc_type = TYPE_LINES[clean]
+            return i
+        if clean.startswith("V/v ") or clean.startswith("V/v:"):
+            meta.doc_type = meta.doc_type or "Công văn"
+            meta.title = _sentence_case(clean[4:].lstrip(": "))
+            return None
+    return None
+
+
+def _title_after(head: list[str], index: int) -> str:
+    parts: list[str] = []
+    for line in head[index + 1 : index + 6]:
+        line = line.strip()
+        stop = TITLE_STOP_RE.match(line) and not (not parts and line.startswith("Thực hiện"))
+        if stop or NUMBER_LINE_RE.match(line) or line.startswith("Luật số"):
+            break
+        if set(line) <= set("-_–—* "):
+            break
+        if parts and line.isupper() != parts[-1].isupper():
+            break  # "HỘI ĐỒNG NHÂN DÂN TỈNH …" after a mixed-case trích yếu
+        parts.append(line)
+    return _sentence_case(" ".join(parts))
+
+
+def _sentence_case(text: str) -> str:
+    text = " ".join(text.split())
+    if text.isupper():
+        text = text[:1] + text[1:].lower()
+    return text[:1].upper() + text[1:]
+
+
+def _precedent(head: list[str], meta: DocMeta) -> None:
+    for i, line in enumerate(head[:3]):
+        m = re.match(r"^(?:Án lệ|ÁN LỆ)\s+(?:số|SỐ)\s+(\d+/\d{4}/AL)\b\s*(.*)$", line)
+        if m:
+            meta.doc_type = "Án lệ"
+            meta.number = m.group(1)
+            meta.issuer = meta.issuer or "Hội đồng Thẩm phán Tòa án nhân dân tối cao"
+            rest = [m.group(2)] + head[i + 1 : i + 5]
+            title = []
+            for part in rest:
+                if part.startswith("Được Hội đồng"):
+                    break
+                title.append(part)
+            meta.title = _sentence_case(" ".join(title))
+            return
+
+
+def _signer(tail: list[str]) -> str:
+    seen_title = 0
+    for line in tail:
+        if SIGNER_TITLE_RE.search(line) and line.upper() == line:
+            seen_title = 6
+            continue
+        if seen_title:
+            seen_title -= 1
+            m = NAME_RE.search(line)
+            if m and not line.startswith("-"):
+                return m.group(1)
+            m = NAME_RE.search(line.split(".")[-1]) if "." in line else None
+            if m:
+                return m.group(1)
+    return ""
+
+
+def read_sidecar(path: Path) -> dict[str, str]:
+    """Fields from `X.pdf.meta.toml` (or `X.meta.toml`); unknown keys are an error."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    allowed = {f.name for f in fields(DocMeta)}
+    unknown = set(data) - allowed
+    if unknown:
+        raise ValueError(f"unknown field(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
+    return {k: str(v) for k, v in data.items()}

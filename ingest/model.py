@@ -1,0 +1,115 @@
+"""The document model shared by the ingest pipeline, the index and the web app."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class DocMeta:
+    doc_type: str = ""  # loại văn bản: "Quyết định", "Luật", "Kế hoạch", …
+    number: str = ""  # số/ký hiệu: "1322/QĐ-TTg"
+    issuer: str = ""  # cơ quan ban hành
+    place: str = ""  # nơi ban hành
+    issued: str = ""  # ngày ban hành, ISO "2020-08-31"
+    title: str = ""  # trích yếu
+    signer: str = ""  # người ký
+
+    @property
+    def year(self) -> str:
+        return self.issued[:4]
+
+
+@dataclass
+class Reference:
+    """A citation of another document found in the text."""
+
+    text: str  # as written: "Quyết định số 1322/QĐ-TTg"
+    number: str  # "1322/QĐ-TTg"
+    key: str  # normalized number, see references.number_key
+    doc_type: str  # "Quyết định" or "" when the text names none
+    start: int  # character offsets into Document.text
+    end: int
+
+
+@dataclass
+class Unit:
+    """A citable part of a document: Phần, Chương, Mục, Điều, Khoản, Điểm, or a plan's I./1./a)."""
+
+    anchor: str  # "dieu-1.khoan-2.diem-a": unique in the document, dotted by ancestry
+    kind: str  # phan | chuong | muc | dieu | khoan | diem | preamble | body
+    number: str  # "1", "II", "a"
+    label: str  # citation form, innermost first: "Điểm a Khoản 2 Điều 1"
+    path: str  # outline form, outermost first: "Chương II › Điều 5 › Khoản 2 › Điểm a"
+    heading: str
+    start: int  # character offsets into Document.text
+    end: int
+    page: int  # first page, 1-based within the document
+    page_end: int
+    depth: int
+    references: list[Reference] = field(default_factory=list)
+
+    @property
+    def is_container(self) -> bool:
+        return self.kind in ("phan", "chuong", "muc")
+
+
+@dataclass
+class Page:
+    number: int  # 1-based within the document
+    source: str  # relative path of the file the page comes from
+    source_page: int  # 1-based page within that file
+    start: int  # offset of the page's first character in Document.text
+    ocr: bool = False  # text recognized from the page image
+    empty: bool = False  # no text layer and no OCR text
+
+
+@dataclass
+class Document:
+    doc_id: str
+    sources: list[str]  # relative paths in the corpus, parts in order
+    content_hash: str
+    meta: DocMeta
+    text: str
+    pages: list[Page]
+    units: list[Unit]
+    references: list[Reference]
+    compound_spans: list[tuple[int, int]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def page_at(self, offset: int) -> Page:
+        """The page holding character `offset` of the text."""
+        lo, hi = 0, len(self.pages) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.pages[mid].start <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return self.pages[lo]
+
+    def unit_text(self, unit: Unit) -> str:
+        return self.text[unit.start : unit.end]
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("compound_spans")
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Document":
+        units = [
+            Unit(**{**u, "references": [Reference(**r) for r in u["references"]]})
+            for u in data["units"]
+        ]
+        return cls(
+            doc_id=data["doc_id"],
+            sources=data["sources"],
+            content_hash=data["content_hash"],
+            meta=DocMeta(**data["meta"]),
+            text=data["text"],
+            pages=[Page(**p) for p in data["pages"]],
+            units=units,
+            references=[Reference(**r) for r in data["references"]],
+            warnings=data.get("warnings", []),
+        )

@@ -1,0 +1,385 @@
+"""The batch job: scan a corpus, parse what changed, publish a new index generation.
+
+Incremental by content hash: unchanged documents are not parsed again, changed ones replace
+their records, removed files leave the index. A document that fails keeps its last good
+version in the index.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import sys
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .document import build_document, doc_id_for, group_key, part_order
+from .extract import SUPPORTED_SUFFIXES, ExtractedFile, ExtractedPage, ExtractionError, extract
+from .index import GenerationWriter, current_generation, read_json, remove_stale_temporaries
+from .metadata import read_sidecar
+from .model import Document
+
+PARSER_VERSION = "1"  # bump when parsing changes, so every document is parsed again
+SIDECAR_SUFFIX = ".meta.toml"
+LOCK_FILE = "ingest.lock"
+
+log = logging.getLogger("ingest")
+
+
+class IndexLocked(Exception):
+    pass
+
+
+class UsageError(Exception):
+    pass
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    outcome: str  # indexed | unchanged | removed | failed
+    doc_id: str = ""
+    reason: str = ""
+    seconds: float = 0.0
+    pages: int = 0
+    units: int = 0
+    pages_without_text: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    corpus: str
+    index: str
+    started: str
+    generation: str = ""
+    seconds: float = 0.0
+    files: list[FileOutcome] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    removed_temporaries: list[str] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"indexed": 0, "unchanged": 0, "removed": 0, "failed": 0}
+        for f in self.files:
+            counts[f.outcome] += 1
+        return counts
+
+    @property
+    def exit_status(self) -> int:
+        return 1 if self.counts["failed"] else 0
+
+    def to_dict(self) -> dict:
+        return {
+            "corpus": self.corpus, "index": self.index, "started": self.started,
+            "generation": self.generation, "seconds": round(self.seconds, 3),
+            "counts": self.counts, "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "removed_temporaries": self.removed_temporaries,
+            "files": [
+                {k: v for k, v in vars(f).items() if v not in ("", [], 0, 0.0) or k in ("path", "outcome")}
+                for f in self.files
+            ],
+        }
+
+
+@dataclass
+class SourceFile:
+    relpath: str
+    path: Path
+    sha256: str = ""
+    size: int = 0
+    mtime_ns: int = 0
+    error: str = ""
+
+
+@dataclass
+class DocJob:
+    doc_id: str
+    files: list[SourceFile]
+    sidecars: list[Path]
+    content_hash: str
+    cache_dir: Path
+
+
+@contextmanager
+def index_lock(index_dir: Path):
+    index_dir.mkdir(parents=True, exist_ok=True)
+    path = index_dir / LOCK_FILE
+    fh = open(path, "a+", encoding="utf-8")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.seek(0)
+        holder = fh.read().strip() or "unknown process"
+        fh.close()
+        raise IndexLocked(f"index {index_dir} is locked by another ingest job ({holder})")
+    fh.seek(0)
+    fh.truncate()
+    fh.write(f"pid {os.getpid()}, started {datetime.now(timezone.utc).isoformat(timespec='seconds')}")
+    fh.flush()
+    try:
+        yield
+    finally:
+        fh.seek(0)
+        fh.truncate()
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+def run_ingest(corpus: Path, index_dir: Path, workers: int | None = None, progress: bool | None = None) -> Report:
+    """Bring the index at `index_dir` up to date with `corpus`. Raises IndexLocked, UsageError."""
+    if not corpus.is_dir():
+        raise UsageError(f"corpus directory {corpus} does not exist")
+    if index_dir.resolve() == corpus.resolve() or corpus.resolve() in index_dir.resolve().parents:
+        raise UsageError("the index directory must not be inside the corpus")
+    started = time.monotonic()
+    report = Report(corpus=str(corpus), index=str(index_dir),
+                    started=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    with index_lock(index_dir):
+        report.removed_temporaries = remove_stale_temporaries(index_dir)
+        base = current_generation(index_dir)
+        manifest = read_json(base / "manifest.json") if base else {"files": {}, "documents": {}}
+        catalog = read_json(base / "catalog.json") if base else {}
+        report.generation = base.name if base else ""
+
+        t = time.monotonic()
+        files = scan(corpus, manifest["files"])
+        jobs, sidecar_errors = plan_jobs(files, corpus, index_dir / "cache")
+        report.timings["scan"] = time.monotonic() - t
+
+        old_docs: dict[str, dict] = manifest["documents"]
+        todo = [j for j in jobs.values() if old_docs.get(j.doc_id, {}).get("content_hash") != j.content_hash]
+        for job in jobs.values():
+            if job not in todo:
+                for f in job.files:
+                    report.files.append(FileOutcome(f.relpath, "unchanged", job.doc_id))
+        removed = [doc_id for doc_id in old_docs if doc_id not in jobs]
+        for doc_id in removed:
+            for relpath in old_docs[doc_id]["sources"]:
+                if not any(relpath == f.relpath for j in jobs.values() for f in j.files):
+                    report.files.append(FileOutcome(relpath, "removed", doc_id))
+        for relpath, reason in sidecar_errors:
+            report.files.append(FileOutcome(relpath, "failed", reason=reason))
+
+        t = time.monotonic()
+        parsed: list[Document] = []
+        for job, result, seconds in _parse_all(todo, workers, progress):
+            if isinstance(result, Document):
+                parsed.append(result)
+                empty = [p.number for p in result.pages if p.empty]
+                for f in job.files:
+                    report.files.append(FileOutcome(
+                        f.relpath, "indexed", job.doc_id, seconds=seconds / len(job.files),
+                        pages=sum(1 for p in result.pages if p.source == f.relpath),
+                        units=len(result.units), pages_without_text=empty if f is job.files[0] else [],
+                    ))
+            else:
+                failed_path, reason = result
+                kept = job.doc_id in old_docs
+                if kept:
+                    reason += "; the previously indexed version stays searchable"
+                for f in job.files:
+                    report.files.append(FileOutcome(
+                        f.relpath, "failed", job.doc_id,
+                        reason=reason if f.relpath == failed_path else f"part of a document whose file {failed_path} failed",
+                    ))
+        report.timings["parse"] = time.monotonic() - t
+
+        t = time.monotonic()
+        if parsed or removed:
+            writer = GenerationWriter(index_dir)
+            try:
+                new_docs = dict(old_docs)
+                for doc_id in removed:
+                    writer.remove(doc_id)
+                    new_docs.pop(doc_id, None)
+                    catalog.pop(doc_id, None)
+                for document in parsed:
+                    writer.add(document)
+                    new_docs[document.doc_id] = {
+                        "sources": document.sources, "content_hash": document.content_hash,
+                    }
+                    catalog[document.doc_id] = catalog_entry(document)
+                known = {f.relpath: f for j in jobs.values() for f in j.files}
+                new_manifest = {
+                    "parser_version": PARSER_VERSION,
+                    "files": {
+                        rel: {"sha256": f.sha256, "size": f.size, "mtime_ns": f.mtime_ns}
+                        for rel, f in known.items() if f.sha256
+                    },
+                    "documents": new_docs,
+                }
+                report.generation = writer.publish(new_manifest, catalog).name
+            except BaseException:
+                writer.abandon()
+                raise
+        report.timings["write"] = time.monotonic() - t
+    report.files.sort(key=lambda f: f.path)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def catalog_entry(document: Document) -> dict:
+    from dataclasses import asdict
+
+    return {
+        **asdict(document.meta),
+        "sources": document.sources,
+        "pages": len(document.pages),
+        "units": sum(1 for u in document.units if not u.is_container),
+        "cites": sorted({r.key for r in document.references}),
+        "ocr_pages": sum(1 for p in document.pages if p.ocr),
+    }
+
+
+def scan(corpus: Path, known: dict[str, dict]) -> list[SourceFile]:
+    """Supported files under `corpus`, hashed; a file whose size and mtime are unchanged keeps
+    its recorded hash."""
+    found: list[SourceFile] = []
+    for dirpath, dirnames, filenames in os.walk(corpus):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.lower().endswith(SUPPORTED_SUFFIXES):
+                continue
+            path = Path(dirpath) / name
+            relpath = path.relative_to(corpus).as_posix()
+            source = SourceFile(relpath, path)
+            try:
+                if path.is_symlink() and corpus.resolve() not in path.resolve().parents:
+                    raise PermissionError("symbolic link pointing outside the corpus")
+                st = path.stat()
+                source.size, source.mtime_ns = st.st_size, st.st_mtime_ns
+                previous = known.get(relpath)
+                if previous and previous["size"] == st.st_size and previous["mtime_ns"] == st.st_mtime_ns:
+                    source.sha256 = previous["sha256"]
+                else:
+                    source.sha256 = _sha256(path)
+            except OSError as exc:
+                source.error = f"cannot read file: {exc.strerror or exc}"
+            except PermissionError as exc:
+                source.error = str(exc)
+            found.append(source)
+    return found
+
+
+def plan_jobs(files: list[SourceFile], corpus: Path, cache_dir: Path):
+    groups: dict[str, list[SourceFile]] = defaultdict(list)
+    for f in files:
+        groups[group_key(f.relpath)].append(f)
+    jobs: dict[str, DocJob] = {}
+    sidecar_errors: list[tuple[str, str]] = []
+    for key, members in groups.items():
+        members.sort(key=lambda f: part_order(f.relpath))
+        doc_id = doc_id_for(key)
+        digest = hashlib.sha256(f"parser {PARSER_VERSION}\n".encode())
+        sidecars = []
+        for f in members:
+            digest.update(f"{f.relpath}\0{f.sha256}\0{f.error}\n".encode())
+            sidecar = f.path.with_name(f.path.name + SIDECAR_SUFFIX)
+            if sidecar.is_file():
+                sidecars.append(sidecar)
+                digest.update(sidecar.read_bytes())
+        jobs[doc_id] = DocJob(doc_id, members, sidecars, digest.hexdigest(), cache_dir)
+    return jobs, sidecar_errors
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def parse_job(job: DocJob):
+    """Runs in a worker process. Returns a Document, or (failed relpath, reason)."""
+    parts: list[tuple[str, ExtractedFile]] = []
+    for f in job.files:
+        if f.error:
+            return f.relpath, f.error
+        try:
+            parts.append((f.relpath, _extract_cached(f, job.cache_dir)))
+        except ExtractionError as exc:
+            return f.relpath, str(exc)
+        except MemoryError:
+            return f.relpath, "file too large to extract in memory"
+        except Exception as exc:  # a parser bug must fail one file, not the batch
+            return f.relpath, f"unexpected error while reading: {type(exc).__name__}: {exc}"
+    overrides: dict[str, str] = {}
+    for sidecar in job.sidecars:
+        try:
+            overrides.update(read_sidecar(sidecar))
+        except Exception as exc:
+            return job.files[0].relpath, f"bad metadata sidecar {sidecar.name}: {exc}"
+    if all(page.empty for _, extracted in parts for page in extracted.pages):
+        return job.files[0].relpath, (
+            "no text layer on any page (image-only PDF); OCR is needed to index it"
+        )
+    try:
+        return build_document(job.doc_id, parts, job.content_hash, overrides)
+    except Exception as exc:
+        return job.files[0].relpath, f"unexpected error while parsing: {type(exc).__name__}: {exc}"
+
+
+def _extract_cached(f: SourceFile, cache_dir: Path) -> ExtractedFile:
+    cache_file = cache_dir / "extract" / f"{f.sha256}.json"
+    if cache_file.is_file():
+        try:
+            data = json.loads(cache_file.read_text(encoding="utf-8"))
+            return ExtractedFile([ExtractedPage(**p) for p in data["pages"]], data["warnings"])
+        except (ValueError, KeyError, TypeError):
+            pass
+    extracted = extract(f.path)
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache_file.with_name(f"{cache_file.name}.tmp-{os.getpid()}")
+    tmp.write_text(json.dumps({"pages": [vars(p) for p in extracted.pages], "warnings": extracted.warnings},
+                              ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, cache_file)
+    return extracted
+
+
+def _timed_parse(job: DocJob):
+    t = time.monotonic()
+    result = parse_job(job)
+    return job, result, time.monotonic() - t
+
+
+def _parse_all(jobs: list[DocJob], workers: int | None, progress: bool | None):
+    if not jobs:
+        return
+    workers = workers or min(len(jobs), os.cpu_count() or 1)
+    show_bar = sys.stderr.isatty() if progress is None else progress
+    bar = None
+    if show_bar:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(jobs), unit="doc", desc="ingest", file=sys.stderr)
+    try:
+        if workers <= 1 or len(jobs) == 1:
+            results = map(_timed_parse, jobs)
+            pool = None
+        else:
+            pool = multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=200)
+            results = pool.imap_unordered(_timed_parse, jobs, chunksize=1)
+        done = 0
+        for job, result, seconds in results:
+            done += 1
+            if bar is not None:
+                bar.update()
+            else:
+                status = "ok" if isinstance(result, Document) else f"FAILED: {result[1]}"
+                log.info("[%d/%d] %s %s (%.1fs)", done, len(jobs), job.files[0].relpath, status, seconds)
+            yield job, result, seconds
+        if pool is not None:
+            pool.close()
+            pool.join()
+    finally:
+        if bar is not None:
+            bar.close()

@@ -1,0 +1,54 @@
+"""Vietnamese text normalization shared by extraction, indexing and querying.
+
+Every function here keeps the length of NFC input unchanged, so character offsets
+computed on normalized text stay valid for highlighting and citations.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TONES = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
+
+# Old-style tone placement on open syllables ending in oa/oe/uy ("hoà", "thuỷ") is
+# rewritten to the style the national legal database uses ("hòa", "thủy").
+_OLD_TO_NEW: dict[str, str] = {}
+for _first, _second in (("o", "a"), ("o", "e"), ("u", "y")):
+    for _f in (_first, _first.upper()):
+        for _s in (_second, _second.upper()):
+            for _tone in _TONES:
+                _old = _f + unicodedata.normalize("NFC", _s + _tone)
+                _new = unicodedata.normalize("NFC", _f + _tone) + _s
+                _OLD_TO_NEW[_old] = _new
+_OLD_TONE_RE = re.compile(
+    r"(?<![qQ])(" + "|".join(sorted(_OLD_TO_NEW, key=len, reverse=True)) + r")(?![^\W\d_])"
+)
+
+
+def normalize(text: str) -> str:
+    """NFC, Ð (U+00D0) → Đ, unified tone placement."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\u00d0", "\u0110").replace("\u00f0", "\u0111")
+    return _OLD_TONE_RE.sub(lambda m: _OLD_TO_NEW[m.group(1)], text)
+
+
+def _fold_table() -> dict[int, str]:
+    table = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in range(0x00C0, 0x1F00):
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base != chr(code) and ord(base) < 128:
+            table[code] = base
+    return table
+
+
+_FOLD_TABLE = _fold_table()
+
+
+def fold(text: str) -> str:
+    """Remove Vietnamese diacritics: "Điều khoản" → "Dieu khoan". Length-preserving on NFC."""
+    return text.translate(_FOLD_TABLE)
+
+
+def has_diacritics(text: str) -> bool:
+    return fold(text) != text

@@ -1,0 +1,31 @@
+"""Flask app: clause-level search with citations, every HTML page with a JSON twin."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .search import IndexHandle
+
+
+def create_app(index_dir: str | os.PathLike | None = None, corpus_dir: str | os.PathLike | None = None,
+               **config) -> Flask:
+    app = Flask(__name__)
+    app.config.update(
+        INDEX_DIR=str(index_dir or os.environ.get("INDEX_DIR", "index")),
+        CORPUS_DIR=str(corpus_dir or os.environ.get("CORPUS_DIR", "corpus")),
+        JSON_AS_ASCII=False,
+        MAX_CONTENT_LENGTH=16 * 1024,
+    )
+    app.config.update(config)
+    app.json.ensure_ascii = False
+    app.extensions["index"] = IndexHandle(Path(app.config["INDEX_DIR"]))
+
+    from . import views
+
+    app.register_blueprint(views.web)
+    app.register_blueprint(views.api, url_prefix="/api")
+    views.install_handlers(app)
+    return app

@@ -1,0 +1,400 @@
+"""Clause search over a published index generation. No Flask here: the web app, the JSON API
+and the benchmarks all call `search()`."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from markupsafe import Markup, escape
+from whoosh import collectors, index as whoosh_index, query as Q, sorting
+from whoosh.scoring import BM25F
+
+from ingest.analysis import compounds, syllables
+from ingest.document import meta_display_name
+from ingest.index import CURRENT_FILE, current_generation, read_json
+from ingest.model import DocMeta
+from ingest.references import NUMBER_RE, number_key
+from ingest.textnorm import fold, has_diacritics, normalize
+
+MAX_QUERY_CHARS = 500
+MAX_PAGE = 50
+PER_PAGE = 20
+CANDIDATES = 300  # hits read before nested clauses are collapsed
+TIME_LIMIT_S = 2.0
+FACETS = ("type", "issuer", "year")
+FACET_FIELDS = {"type": "doc_type", "issuer": "issuer", "year": "year"}
+
+# Field weights of the ranking (bench/relevance.py measures them).
+W_TEXT, W_TEXT_FOLDED = 1.0, 0.7
+W_HEADING, W_HEADING_FOLDED = 0.6, 0.4
+W_DOC_NAME, W_DOC_NAME_FOLDED = 0.5, 0.35
+W_COMPOUND = 0.4
+W_PHRASE = 2.0
+W_NUMBER_FULL, W_NUMBER_PART = 40.0, 20.0
+BM25_K1, BM25_B = 1.2, 0.75
+
+
+class QueryError(ValueError):
+    """The query cannot be run; the message is shown to the user (HTTP 400)."""
+
+
+@lru_cache(maxsize=1)
+def query_data() -> dict:
+    with open(Path(__file__).with_name("query_data.toml"), "rb") as fh:
+        return tomllib.load(fh)
+
+
+@dataclass
+class ParsedQuery:
+    text: str  # normalized query as typed
+    words: list[str]  # syllables outside quotes, lowercased, question forms removed
+    phrases: list[list[str]]  # quoted phrases as syllable lists
+    expansions: list[list[str]]  # abbreviation expansions as syllable lists
+    number_keys: list[tuple[str, bool]]  # (lookup key, whole số/ký hiệu?)
+
+    @property
+    def highlight_terms(self) -> set[str]:
+        terms = {fold(w) for w in self.words}
+        for group in self.phrases + self.expansions:
+            terms.update(fold(w) for w in group)
+        return terms
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.words or self.phrases or self.number_keys)
+
+
+_ABBR_SPLIT_RE = re.compile(r"[^\w&-]+")
+_TYPE_NUMBER_RE = re.compile(r"(?P<type>[a-z]+(?: [a-z]+){0,3})\s*(?:so\s*)?:?\s*(?P<num>\d{1,5}(?:/\d{4})?)(?![\d/])")
+_NUMBER_TYPE_RE = re.compile(r"(?<![\w/])(?P<num>\d{1,5}(?:/\d{4})?)/(?P<code>[a-z]{2,4})(?![\w])")
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    if len(raw) > MAX_QUERY_CHARS:
+        raise QueryError(f"Câu tìm kiếm quá dài: {len(raw)} ký tự (tối đa {MAX_QUERY_CHARS}).")
+    text = normalize(raw).strip()
+    data = query_data()
+
+    number_keys: list[tuple[str, bool]] = []
+    for m in NUMBER_RE.finditer(text.upper().replace("QD", "QĐ")):
+        number_keys.append((number_key(m.group("num")), True))
+    folded_lower = fold(text).lower()
+    type_codes = data["type_codes"]
+    for m in _TYPE_NUMBER_RE.finditer(folded_lower):
+        words = m.group("type").split()
+        for n in range(len(words)):  # the longest type name that ends right before the number
+            code = type_codes.get(" ".join(words[n:]))
+            if code:
+                number_keys.append((f"{m.group('num')}/{code}", False))
+                break
+    for m in _NUMBER_TYPE_RE.finditer(folded_lower):
+        number_keys.append((f"{m.group('num')}/{m.group('code').upper()}", False))
+    number_keys = list(dict.fromkeys(number_keys))
+
+    phrases: list[list[str]] = []
+
+    def take_phrase(m: re.Match) -> str:
+        words = [w for w, _, _ in syllables(m.group(1))]
+        if words:
+            phrases.append(words)
+        return " "
+    unquoted = re.sub(r"[\"“”]([^\"“”]*)[\"“”]", take_phrase, text)
+
+    expansions = []
+    abbreviations = {k.upper(): v for k, v in data["abbreviations"].items()}
+    for token in _ABBR_SPLIT_RE.split(unquoted):
+        expansion = abbreviations.get(token.upper())
+        if expansion and fold(expansion) != fold(token.lower()):
+            expansions.append([w for w, _, _ in syllables(expansion)])
+
+    lowered = " " + " ".join(w for w, _, _ in syllables(unquoted)) + " "
+    stripped = lowered
+    for phrase in sorted(data["question_phrases"]["phrases"], key=len, reverse=True):
+        p = " " + " ".join(w for w, _, _ in syllables(phrase)) + " "
+        stripped = stripped.replace(p, " ")
+    if stripped.strip():
+        lowered = stripped
+    words = lowered.split()
+    return ParsedQuery(text, words, phrases, expansions, number_keys)
+
+
+def _term_clause(word: str, boost: float = 1.0) -> Q.Query:
+    folded = fold(word)
+    subs = [
+        Q.Term("text_folded", folded, boost=W_TEXT_FOLDED * boost),
+        Q.Term("heading_folded", folded, boost=W_HEADING_FOLDED * boost),
+        Q.Term("doc_name_folded", folded, boost=W_DOC_NAME_FOLDED * boost),
+    ]
+    if has_diacritics(word) or word.isascii():
+        subs += [
+            Q.Term("text", word, boost=W_TEXT * boost),
+            Q.Term("heading", word, boost=W_HEADING * boost),
+            Q.Term("doc_name", word, boost=W_DOC_NAME * boost),
+        ]
+    return Q.Or(subs)
+
+
+def _phrase(words: list[str], boost: float) -> Q.Query:
+    folded = Q.Phrase("text_folded", [fold(w) for w in words], boost=boost)
+    if any(has_diacritics(w) for w in words):
+        return Q.Or([Q.Phrase("text", words, boost=boost), folded])
+    return folded
+
+
+def build_query(parsed: ParsedQuery) -> Q.Query:
+    should: list[Q.Query] = [_term_clause(w) for w in parsed.words]
+    for group in parsed.expansions:
+        should.extend(_term_clause(w, 0.5) for w in group)
+    if len(parsed.words) >= 2:
+        should.append(_phrase(parsed.words, W_PHRASE))
+        for word, _, _ in compounds(" ".join(parsed.words)):
+            should.append(Q.Term("compounds", word, boost=W_COMPOUND))
+    for key, whole in parsed.number_keys:
+        should.append(Q.Term("number_keys", key, boost=W_NUMBER_FULL if whole else W_NUMBER_PART))
+    required: list[Q.Query] = [_phrase(p, W_PHRASE) if len(p) > 1 else _term_clause(p[0]) for p in parsed.phrases]
+    only_numbers = parsed.number_keys and all(
+        any(w in key.lower() or fold(w) in fold(key).lower() for key, _ in parsed.number_keys) or w in query_data()["type_codes"]
+        for w in parsed.words
+    )
+    if only_numbers and not parsed.phrases:
+        required.append(Q.Or([Q.Term("number_keys", k) for k, _ in parsed.number_keys]))
+    if required:
+        return Q.AndMaybe(Q.And(required), Q.Or(should)) if should else Q.And(required)
+    return Q.Or(should)
+
+
+@dataclass
+class Generation:
+    name: str
+    path: Path
+    index: whoosh_index.Index
+    catalog: dict[str, dict]
+    cited_by: dict[str, list[str]]  # number key → doc_ids citing it
+    by_number: dict[str, str]  # number key → doc_id
+
+
+class IndexHandle:
+    """The published generation, reopened when the batch job publishes a new one."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._generation: Generation | None = None
+        self._local = threading.local()
+
+    def generation(self) -> Generation | None:
+        path = current_generation(self.index_dir)
+        if path is None:
+            return None
+        gen = self._generation
+        if gen is None or gen.path != path:
+            with self._lock:
+                if self._generation is None or self._generation.path != path:
+                    self._generation = _open_generation(path)
+                gen = self._generation
+        return gen
+
+    def searcher(self, gen: Generation):
+        cached = getattr(self._local, "searcher", None)
+        if cached is not None and cached[0] == gen.name:
+            return cached[1]
+        if cached is not None:
+            cached[1].close()
+        searcher = gen.index.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1))
+        self._local.searcher = (gen.name, searcher)
+        return searcher
+
+    def document(self, doc_id: str) -> dict | None:
+        gen = self.generation()
+        if gen is None or doc_id not in gen.catalog:
+            return None
+        return read_json(gen.path / "docs" / f"{doc_id}.json")
+
+
+def _open_generation(path: Path) -> Generation:
+    catalog = read_json(path / "catalog.json")
+    cited_by: dict[str, list[str]] = {}
+    by_number: dict[str, str] = {}
+    for doc_id, entry in catalog.items():
+        for key in entry["cites"]:
+            cited_by.setdefault(key, []).append(doc_id)
+        if entry["number"]:
+            by_number[number_key(entry["number"])] = doc_id
+    return Generation(path.name, path, whoosh_index.open_dir(str(path)), catalog, cited_by, by_number)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    page: int
+    per_page: int
+    total: int = 0
+    hits: list[dict] = field(default_factory=list)
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    timed_out: bool = False
+    seconds: float = 0.0
+    generation: str = ""
+
+
+def format_date(iso: str) -> str:
+    """ "2020-08-31" → "31/8/2020"."""
+    if not iso:
+        return ""
+    y, m, d = iso.split("-")
+    return f"{int(d)}/{int(m)}/{y}"
+
+
+def citation(label: str, meta: DocMeta, page: int | None) -> str:
+    """ "Điểm a Khoản 2 Điều 1 — Quyết định 1322/QĐ-TTg ngày 31/8/2020, tr. 2"."""
+    doc = meta_display_name(meta)
+    if meta.issued:
+        doc += f" ngày {format_date(meta.issued)}"
+    text = f"{label} — {doc}" if label and label not in ("Phần mở đầu",) else doc
+    if label == "Phần mở đầu":
+        text = f"Phần mở đầu — {doc}"
+    return f"{text}, tr. {page}" if page else text
+
+
+def search(
+    handle: IndexHandle,
+    q: str,
+    filters: dict[str, str] | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    sort: str = "relevance",
+) -> SearchResult:
+    started = time.monotonic()
+    if page < 1 or page > MAX_PAGE:
+        raise QueryError(f"Trang phải từ 1 đến {MAX_PAGE}.")
+    if sort not in ("relevance", "newest"):
+        raise QueryError("Cách sắp xếp không hợp lệ (relevance hoặc newest).")
+    filters = {k: v for k, v in (filters or {}).items() if v and k in FACET_FIELDS}
+    result = SearchResult(query=q, page=page, per_page=per_page)
+    gen = handle.generation()
+    parsed = parse_query(q)
+    if gen is None or (parsed.is_empty and not filters):
+        return result
+    result.generation = gen.name
+    whoosh_query = build_query(parsed) if not parsed.is_empty else Q.Every()
+    filter_query = Q.And([Q.Term(FACET_FIELDS[k], v) for k, v in filters.items()]) if filters else None
+    searcher = handle.searcher(gen)
+    sortedby = None
+    if sort == "newest":
+        sortedby = [sorting.FieldFacet("issued", reverse=True), sorting.ScoreFacet()]
+    groupedby = {"doc": sorting.FieldFacet("doc_id", maptype=sorting.Count)}
+    # optimize=False: Whoosh's block-quality optimization can loop forever on some queries.
+    inner = searcher.collector(
+        limit=CANDIDATES, sortedby=sortedby, groupedby=groupedby, optimize=False, filter=filter_query
+    )
+    # No SIGALRM: requests run in server threads, where signals cannot be used.
+    collector = collectors.TimeLimitCollector(inner, timelimit=TIME_LIMIT_S, use_alarm=False)
+    try:
+        searcher.search_with_collector(whoosh_query, collector)
+    except collectors.TimeLimit:
+        result.timed_out = True
+    results = collector.results()
+
+    doc_counts = results.groups("doc") if "doc" in results.facet_names() else {}
+    for name in FACETS:
+        counts: dict[str, int] = {}
+        for doc_id in doc_counts:
+            value = gen.catalog.get(doc_id, {}).get(FACET_FIELDS[name] if name != "year" else "issued", "")
+            if name == "year":
+                value = value[:4]
+            if value:
+                counts[value] = counts.get(value, 0) + 1
+        order = sorted(counts.items(), key=lambda kv: (-int(kv[0]) if name == "year" else -kv[1], kv[0]))
+        result.facets[name] = [list(kv) for kv in order]
+
+    kept = _collapse_nested(results)
+    result.total = len(kept)
+    start = (page - 1) * per_page
+    terms = parsed.highlight_terms
+    page_hits = kept[start : start + per_page]
+    result.hits = _grouped([_hit_dict(hit, gen, terms) for hit in page_hits])
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _collapse_nested(results) -> list:
+    """A clause and the article containing it often both match: keep the better of each chain."""
+    kept = []
+    seen: dict[str, list[str]] = {}
+    for hit in results:
+        doc_id, anchor = hit["doc_id"], hit["anchor"]
+        anchors = seen.setdefault(doc_id, [])
+        if any(anchor.startswith(a + ".") or a.startswith(anchor + ".") for a in anchors):
+            continue
+        anchors.append(anchor)
+        kept.append(hit)
+    return kept
+
+
+def _grouped(hits: list[dict]) -> list[dict]:
+    """Best clauses of each document together, documents in order of their best clause."""
+    order: dict[str, int] = {}
+    for i, hit in enumerate(hits):
+        order.setdefault(hit["doc_id"], i)
+    return sorted(hits, key=lambda h: (order[h["doc_id"]], hits.index(h)))
+
+
+def _hit_dict(hit, gen: Generation, terms: set[str]) -> dict:
+    entry = gen.catalog.get(hit["doc_id"], {})
+    meta = DocMeta(**{k: entry.get(k, "") for k in DocMeta.__dataclass_fields__})
+    return {
+        "doc_id": hit["doc_id"],
+        "doc_number": meta.number,
+        "doc_type": meta.doc_type,
+        "title": meta.title,
+        "issuer": meta.issuer,
+        "issued": meta.issued or None,
+        "unit": hit["label"],
+        "path": hit["path"],
+        "anchor": hit["anchor"],
+        "citation": citation(hit["label"], meta, hit["page"]),
+        "page": hit["page"],
+        "ocr": hit.get("ocr", False),
+        "snippet": str(snippet(hit["text"], terms)),
+        "score": round(hit.score, 4) if hit.score is not None else None,
+        "url": f"/documents/{hit['doc_id']}#{hit['anchor']}",
+    }
+
+
+def snippet(text: str, terms: set[str], width: int = 40) -> Markup:
+    """A window of about `width` syllables around the densest matches, matches in <mark>."""
+    tokens = syllables(text)
+    if not tokens:
+        return Markup("")
+    matched = [i for i, (tok, _, _) in enumerate(tokens) if fold(tok) in terms]
+    best_start = 0
+    if matched:
+        best = -1
+        for i in matched:
+            window = {fold(tokens[j][0]) for j in matched if i <= j < i + width}
+            if len(window) > best:
+                best, best_start = len(window), max(0, i - 5)
+    end_token = min(len(tokens), best_start + width)
+    char_start = tokens[best_start][1] if best_start else 0
+    char_end = tokens[end_token - 1][2] if end_token < len(tokens) else len(text)
+    pieces = []
+    pos = char_start
+    for i in range(best_start, end_token):
+        tok, s, e = tokens[i]
+        if fold(tok) in terms:
+            pieces.append(escape(text[pos:s]))
+            pieces.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
+            pos = e
+    pieces.append(escape(text[pos:char_end]))
+    out = Markup("").join(pieces)
+    out = Markup(" ".join(str(out).split()))
+    if char_start > 0:
+        out = Markup("… ") + out
+    if char_end < len(text):
+        out = out + Markup(" …")
+    return out

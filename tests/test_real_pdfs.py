@@ -1,0 +1,95 @@
+"""Issue checks on the real text-layer PDFs of the national legal database (shared data)."""
+
+import pytest
+from whoosh import index as whoosh_index, query as Q
+
+from ingest.index import current_generation, read_json
+from ingest.model import Document
+
+pytestmark = pytest.mark.slow
+
+
+def documents(real_index) -> dict[str, Document]:
+    gen = current_generation(real_index[0])
+    return {
+        p.stem: Document.from_dict(read_json(p)) for p in (gen / "docs").glob("*.json")
+    }
+
+
+def by_number(real_index, number: str) -> Document:
+    return next(d for d in documents(real_index).values() if d.meta.number == number)
+
+
+def article_numbers(doc: Document) -> list[int]:
+    return [int(u.number) for u in doc.units if u.kind == "dieu" and u.number.isdigit()]
+
+
+def test_every_file_indexed(real_index):
+    _, report = real_index
+    assert report.counts == {"indexed": 13, "unchanged": 0, "removed": 0, "failed": 0}
+
+
+def test_constitution(real_index):
+    doc = next(d for d in documents(real_index).values() if d.meta.doc_type == "Hiến pháp")
+    assert len(doc.sources) == 1 and len(doc.pages) == 28
+    assert article_numbers(doc) == list(range(1, 121))
+    assert sum(1 for u in doc.units if u.kind == "chuong") == 11
+    pages = [u.page for u in doc.units if u.kind == "dieu"]
+    assert all(1 <= p <= 28 for p in pages)
+    assert pages == sorted(pages)
+    assert doc.meta.issued == "2013-11-28" and doc.meta.issuer == "Quốc hội"
+
+
+@pytest.mark.parametrize(
+    "number, parts, last_article, pages",
+    [("100/2015/QH13", 4, 426, 272), ("101/2015/QH13", 3, 510, 230), ("23/VBHN-VPQH", 2, 173, 128)],
+)
+def test_multi_part_documents_become_one(real_index, number, parts, last_article, pages):
+    doc = by_number(real_index, number)
+    assert len(doc.sources) == parts and len(doc.pages) == pages
+    # Each article exactly once; VBHN 23 also has articles added later, numbered "68a".
+    assert article_numbers(doc) == list(range(1, last_article + 1))
+    lettered = [u.number for u in doc.units if u.kind == "dieu" and not u.number.isdigit()]
+    assert len(lettered) == len(set(lettered))
+
+
+def test_parts_continue_page_numbers_and_sources(real_index):
+    doc = by_number(real_index, "100/2015/QH13")
+    article_108 = next(u for u in doc.units if u.kind == "dieu" and u.number == "108")
+    page = doc.pages[article_108.page - 1]
+    assert page.source.endswith(".P2.pdf") and page.source_page == 1
+
+
+def test_no_running_header_and_no_U00D0(real_index):
+    for doc in documents(real_index).values():
+        assert "\u00d0" not in doc.text
+        for unit in doc.units:
+            assert "CÔNG BÁO/Số" not in doc.unit_text(unit), (doc.doc_id, unit.label)
+
+
+def test_phrase_from_middle_of_article_finds_it_with_page(real_index):
+    """Bộ luật Hình sự 2015, Điều 123 (Tội giết người), searched by a phrase of its body."""
+    doc = by_number(real_index, "100/2015/QH13")
+    article = next(u for u in doc.units if u.kind == "dieu" and u.number == "123")
+    body = doc.unit_text(article)
+    words = body.split()
+    phrase = " ".join(words[len(words) // 2 : len(words) // 2 + 6])
+    gen = current_generation(real_index[0])
+    from ingest.analysis import syllables
+
+    terms = [s for s, _, _ in syllables(phrase)]
+    with whoosh_index.open_dir(str(gen)).searcher() as searcher:
+        hits = searcher.search(Q.Phrase("text", terms), limit=50)
+        matching = [h for h in hits if h["doc_id"] == doc.doc_id]
+        assert matching, phrase
+        article_hit = next(h for h in matching if h["anchor"] == "dieu-123")
+        assert article_hit["page"] == article.page
+        assert doc.pages[article.page - 1].start <= article.start
+
+
+def test_second_run_on_real_pdfs_parses_nothing(real_index, real_corpus):
+    from ingest import run_ingest
+
+    report = run_ingest(real_corpus, real_index[0], progress=False)
+    assert report.counts == {"indexed": 0, "unchanged": 13, "removed": 0, "failed": 0}
+    assert report.generation == real_index[1].generation
