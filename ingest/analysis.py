@@ -42,6 +42,12 @@ def syllables(text: str) -> list[tuple[str, int, int]]:
     return [(m.group().lower(), m.start(), m.end()) for m in SYLLABLE_RE.finditer(text)]
 
 
+def bigrams(text: str) -> list[tuple[str, int, int]]:
+    """Adjacent syllable pairs joined by "_" ("hợp_đồng"), spanning both syllables."""
+    items = syllables(text)
+    return [(f"{a}_{b}", s, e) for (a, s, _), (b, _, e) in zip(items, items[1:])]
+
+
 def query_syllables(text: str) -> list[str]:
     return [s for s, _, _ in syllables(normalize(text))]
 
@@ -98,10 +104,10 @@ def compounds(text: str) -> list[tuple[str, int, int]]:
 
 
 class VietnameseTokenizer(Tokenizer):
-    """Whoosh tokenizer: mode "exact", "folded" or "compound"."""
+    """Whoosh tokenizer: mode "exact", "folded", "compound" or "bigram"."""
 
     def __init__(self, mode: str = "exact"):
-        if mode not in ("exact", "folded", "compound"):
+        if mode not in ("exact", "folded", "compound", "bigram"):
             raise ValueError(mode)
         self.mode = mode
 
@@ -124,7 +130,12 @@ class VietnameseTokenizer(Tokenizer):
         if not isinstance(value, SegmentedText):
             value = normalize(value)
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        items = compounds(value) if self.mode == "compound" else syllables(value)
+        if self.mode == "compound":
+            items = compounds(value)
+        elif self.mode == "bigram":
+            items = bigrams(value)
+        else:
+            items = syllables(value)
         for pos, (text, start, end) in enumerate(items):
             token.text = fold(text) if self.mode == "folded" else text
             token.boost = 1.0
@@ -149,3 +160,7 @@ def folded_analyzer():
 
 def compound_analyzer():
     return VietnameseTokenizer("compound")
+
+
+def bigram_analyzer():
+    return VietnameseTokenizer("bigram")

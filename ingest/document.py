@@ -64,10 +64,7 @@ def build_document(
         for page_index, page in enumerate(extracted.pages):
             page_lines = page.lines
             if part_index > 0 and page_index == 0:
-                for i, line in enumerate(page_lines[:10]):
-                    if CONTINUATION_RE.match(line):
-                        page_lines = page_lines[i + 1 :]
-                        break
+                page_lines = _without_gazette_header(page_lines)
             pages.append(
                 Page(number=len(pages) + 1, source=relpath, source_page=page_index + 1,
                      start=offset, ocr=page.ocr, empty=page.empty)
@@ -93,6 +90,29 @@ def build_document(
     _attach_references(document)
     document.compound_spans = _compound_spans(document)
     return document
+
+
+GAZETTE_SECTION_RE = re.compile(r"^PHẦN VĂN BẢN")
+ISSUE_NUMBER_LINE_RE = re.compile(r"^(Luật|Bộ luật|Nghị định|Nghị quyết|Thông tư|Quyết định|Pháp lệnh)?\s*số\s+\d", re.I)
+
+
+def _without_gazette_header(lines: list[str]) -> list[str]:
+    """A later Công báo issue carrying the next part of a document starts with a section header
+    ("PHẦN VĂN BẢN QUY PHẠM PHÁP LUẬT", the issuers, "Luật số 100/2015/QH13 ngày …", the short
+    title, "(Tiếp theo Công báo số …)"), which is not part of the document's text."""
+    for i, line in enumerate(lines[:10]):
+        if CONTINUATION_RE.match(line):
+            return lines[i + 1 :]
+    if not lines or not GAZETTE_SECTION_RE.match(lines[0]):
+        return lines
+    i = 1
+    while i < len(lines) and lines[i].isupper() and not re.match(r"^(PHẦN|CHƯƠNG|MỤC|ĐIỀU)\b", lines[i]):
+        i += 1
+    if i < len(lines) and ISSUE_NUMBER_LINE_RE.match(lines[i]):
+        i += 1
+        if i < len(lines) and len(lines[i]) < 80 and not re.match(r"^(Phần|Chương|Mục|Điều)\b", lines[i]):
+            i += 1  # the short title, "Bộ luật hình sự"
+    return lines[i:]
 
 
 def _with_preamble(document: Document, units: list[Unit]) -> list[Unit]:
@@ -146,6 +166,8 @@ def meta_display_name(meta: DocMeta) -> str:
     """ "Quyết định 1322/QĐ-TTg", or the type and title when there is no number."""
     if meta.number:
         return f"{meta.doc_type} {meta.number}".strip()
+    if meta.doc_type == "Hiến pháp" and meta.year:
+        return f"Hiến pháp năm {meta.year}"  # constitutions are cited by year
     if meta.title:
         title = meta.title[:1].upper() + meta.title[1:]
         return f"{meta.doc_type} {title}".strip()

@@ -6,7 +6,9 @@ footnotes of the Công báo layout removed.
 
 from __future__ import annotations
 
+import os
 import re
+import time
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from pathlib import Path
 from .textnorm import normalize
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt")
+EXTRACT_VERSION = "2"  # part of the extraction cache key: bump when extraction output changes
 
 
 class ExtractionError(Exception):
@@ -32,6 +35,17 @@ class ExtractedPage:
 class ExtractedFile:
     pages: list[ExtractedPage]
     warnings: list[str] = field(default_factory=list)
+    # False when a page could not be read for a reason that may go away (OCR not installed):
+    # such a result must not be cached, so the next run tries again.
+    cacheable: bool = True
+
+
+# Bounds for one file, so a hostile or absurd PDF cannot hold up the batch.
+MAX_PDF_PAGES = int(os.environ.get("INGEST_MAX_PAGES", "5000"))
+FILE_TIME_BUDGET_S = float(os.environ.get("INGEST_FILE_TIME_BUDGET", "900"))
+# A page with fewer letters than this in its text layer is read from its image (scans often
+# carry a stamped page number or a few characters of a scanner's own label).
+MIN_TEXT_LETTERS = 20
 
 
 RUNNING_HEADER_RE = re.compile(r"^\s*(\d+\s+)?CÔNG BÁO\s*/\s*Số\b.*$", re.IGNORECASE)
@@ -57,40 +71,140 @@ def extract(path: Path) -> ExtractedFile:
 
 def extract_pdf(path: Path) -> ExtractedFile:
     import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
+    started = time.monotonic()
     with path.open("rb") as fh:
-        if not fh.read(1024).lstrip().startswith(b"%PDF"):
-            raise ExtractionError("not a PDF file (no %PDF header)")
+        head = fh.read(1024)
+    if not head.strip():
+        raise ExtractionError("empty file")
+    if not head.lstrip().startswith(b"%PDF"):
+        raise ExtractionError("not a PDF file (no %PDF header)")
+    pdf_page_count(path)
     try:
         pdf = pdfplumber.open(path)
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise ExtractionError("encrypted PDF: it cannot be opened without its password") from exc
     except PDFSyntaxError as exc:
         raise ExtractionError(f"corrupt PDF: {exc}") from exc
     except Exception as exc:  # pdfminer raises many types for broken files
-        raise ExtractionError(f"unreadable PDF: {type(exc).__name__}: {exc}") from exc
+        if "EOF" in str(exc):
+            raise ExtractionError(f"truncated PDF: the file ends before the PDF does ({exc})") from exc
+        raise ExtractionError(f"corrupt PDF, cannot be read: {type(exc).__name__}: {exc}") from exc
     pages: list[ExtractedPage] = []
+    to_ocr: list[tuple[int, str]] = []  # (page index, why)
     with pdf:
         try:
-            page_count = len(pdf.pages)
+            plumber_pages = pdf.pages
         except Exception as exc:
             raise ExtractionError(f"corrupt PDF page tree: {exc}") from exc
-        if page_count == 0:
+        if not plumber_pages:
             raise ExtractionError("PDF has no pages")
-        for page in pdf.pages:
+        if len(plumber_pages) > MAX_PDF_PAGES:
+            raise ExtractionError(_too_many_pages(len(plumber_pages)))
+        for page in plumber_pages:
+            _check_budget(started, page.page_number, len(plumber_pages))
             try:
-                pages.append(_pdf_page(page))
+                extracted, why = _pdf_page(page)
             except Exception as exc:
                 raise ExtractionError(
                     f"cannot read page {page.page_number}: {type(exc).__name__}: {exc}"
                 ) from exc
+            if why:
+                to_ocr.append((page.page_number - 1, why))
+            pages.append(extracted)
             page.close()
-    return ExtractedFile(pages)
+    result = ExtractedFile(pages)
+    if to_ocr:
+        _ocr_pages(path, result, to_ocr, started)
+    return result
 
 
-def _pdf_page(page) -> ExtractedPage:
+def _too_many_pages(count: int) -> str:
+    return (f"PDF has {count} pages, more than the limit of {MAX_PDF_PAGES} pages per file "
+            "(set INGEST_MAX_PAGES to raise it)")
+
+
+def pdf_page_count(path: Path) -> int | None:
+    """Page count from pdfium (fast, no page objects built), checked against MAX_PDF_PAGES
+    before pdfplumber builds a Python object per page. None if pdfium cannot tell."""
+    try:
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as raw
+    except ImportError:
+        return None
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == raw.FPDF_ERR_PASSWORD:
+            raise ExtractionError("encrypted PDF: it cannot be opened without its password") from exc
+        if code == raw.FPDF_ERR_SECURITY:
+            raise ExtractionError("encrypted PDF: unsupported security handler") from exc
+        return None  # let pdfminer, which tolerates more damage, decide
+    try:
+        count = len(pdf)
+    finally:
+        pdf.close()
+    if count > MAX_PDF_PAGES:
+        raise ExtractionError(_too_many_pages(count))
+    return count
+
+
+def _check_budget(started: float, page_number: int, page_count: int) -> None:
+    elapsed = time.monotonic() - started
+    if elapsed > FILE_TIME_BUDGET_S:
+        raise ExtractionError(
+            f"gave up after {elapsed:.0f}s at page {page_number} of {page_count}: over the time "
+            f"budget of {FILE_TIME_BUDGET_S:.0f}s per file (set INGEST_FILE_TIME_BUDGET to raise it)"
+        )
+
+
+def _ocr_pages(path: Path, result: ExtractedFile, to_ocr: list[tuple[int, str]], started: float) -> None:
+    """Read the listed pages from their images. Without tesseract the pages stay empty, with a
+    warning, and the result is not cached."""
+    from . import ocr
+
+    reason = ocr.unavailable_reason()
+    if reason:
+        result.cacheable = False
+        numbers = ", ".join(str(i + 1) for i, _ in to_ocr)
+        result.warnings.append(f"page(s) {numbers} need OCR: {reason}")
+        if all(p.empty for p in result.pages):
+            kind = "legacy-font" if all("legacy" in why for _, why in to_ocr) else "image-only"
+            raise ExtractionError(f"no usable text layer on any page ({kind} PDF): {reason}")
+        return
+    for index, why in to_ocr:
+        _check_budget(started, index + 1, len(result.pages))
+        try:
+            lines = ocr.ocr_pdf_page(path, index, native_dpi=_dpi_of(why))
+        except ocr.OcrFailed as exc:
+            result.warnings.append(str(exc))
+            continue
+        except ocr.OcrUnavailable as exc:
+            raise ExtractionError(str(exc)) from exc
+        result.pages[index] = ExtractedPage(lines, ocr=True, empty=not lines)
+
+
+def _dpi_of(why: str) -> float | None:
+    m = re.search(r"image (\d+) dpi", why)
+    return float(m.group(1)) if m else None
+
+
+def _pdf_page(page) -> tuple[ExtractedPage, str]:
+    """The page's text lines, and why it must be read by OCR instead ("" if it need not)."""
+    from .ocr import legacy_font_garbage
+
     chars = page.chars
+    raw_text = "".join(c["text"] for c in chars)
+    letters = sum(ch.isalpha() for ch in raw_text)
+    if legacy_font_garbage(raw_text):
+        return ExtractedPage([], empty=True), f"legacy-font text layer{_image_dpi(page)}"
+    if letters < MIN_TEXT_LETTERS and page.images:
+        return ExtractedPage([], empty=True), f"no text layer{_image_dpi(page)}"
     if not chars:
-        return ExtractedPage([], empty=True)
+        return ExtractedPage([], empty=True), ""  # a blank page
     sizes = Counter(round(c["size"], 1) for c in chars)
     body_size = sizes.most_common(1)[0][0]
 
@@ -113,13 +227,39 @@ def _pdf_page(page) -> ExtractedPage:
     while lines and lines[-1][1] < 0.9 * body_size:
         lines.pop()
     texts = [text for text, _ in lines if text.strip()]
-    return ExtractedPage(texts, empty=not texts)
+    return ExtractedPage(texts, empty=not texts), ""
+
+
+def _image_dpi(page) -> str:
+    """", image 150 dpi" from the largest image on the page, so OCR renders near its native
+    resolution."""
+    best = None
+    for image in page.images:
+        width_pt = float(image["x1"]) - float(image["x0"])
+        src = image.get("srcsize") or (0, 0)
+        if width_pt > 0 and src[0]:
+            dpi = src[0] * 72 / width_pt
+            if best is None or width_pt > best[0]:
+                best = (width_pt, dpi)
+    return f", image {round(best[1])} dpi" if best else ""
 
 
 def extract_docx(path: Path) -> ExtractedFile:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    if path.stat().st_size == 0:
+        raise ExtractionError("empty file")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile as exc:
+        raise ExtractionError("not a valid DOCX file: not a ZIP archive") from exc
+    if "word/document.xml" not in names:
+        listed = ", ".join(sorted(names)[:3]) + (", …" if len(names) > 3 else "")
+        raise ExtractionError(
+            f"not a valid DOCX file: a ZIP archive without a Word document inside (it holds {listed or 'nothing'})"
+        )
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -137,6 +277,8 @@ def extract_docx(path: Path) -> ExtractedFile:
 
 def extract_txt(path: Path) -> ExtractedFile:
     data = path.read_bytes()
+    if not data.strip():
+        raise ExtractionError("empty file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

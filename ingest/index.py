@@ -21,7 +21,7 @@ from pathlib import Path
 
 from whoosh import fields, index as whoosh_index
 
-from .analysis import compound_analyzer, exact_analyzer, folded_analyzer
+from .analysis import bigram_analyzer, compound_analyzer, exact_analyzer, folded_analyzer
 from .document import meta_display_name, unit_segmented_text
 from .model import Document, Unit
 from .references import number_key
@@ -45,6 +45,7 @@ def schema() -> fields.Schema:
         text=fields.TEXT(analyzer=exact, stored=True),
         text_folded=fields.TEXT(analyzer=folded),
         compounds=fields.TEXT(analyzer=compound, phrase=False),
+        bigrams=fields.TEXT(analyzer=bigram_analyzer(), phrase=False),
         doc_name=fields.TEXT(analyzer=exact, phrase=False),
         doc_name_folded=fields.TEXT(analyzer=folded, phrase=False),
         doc_type=fields.ID(stored=True, sortable=True),
@@ -84,11 +85,18 @@ def records(document: Document):
     meta = document.meta
     name = " ".join(filter(None, [meta_display_name(meta), meta.title, meta.year, meta.issuer]))
     keys = ",".join(number_lookup_keys(meta.number))
+    open_units: list[Unit] = []  # ancestors of the current unit
     for order, unit in enumerate(document.units):
+        while open_units and open_units[-1].end < unit.end:
+            open_units.pop()
+        ancestors = [a for a in open_units if a.start <= unit.start and unit.end <= a.end]
+        open_units = ancestors + [unit]
         if unit.is_container:
             continue
         text = document.unit_text(unit)
-        heading = " ".join(filter(None, [unit.path if unit.kind not in ("body", "preamble") else "", unit.heading]))
+        # A clause is also found by the titles around it: its article, chapter and section.
+        titles = [a.heading for a in ancestors if a.heading] + [unit.heading]
+        heading = " ".join(filter(None, [unit.path if unit.kind not in ("body", "preamble") else "", *titles]))
         yield dict(
             unit_id=f"{document.doc_id}#{unit.anchor}",
             doc_id=document.doc_id,
@@ -101,6 +109,7 @@ def records(document: Document):
             text=text,
             text_folded=text,
             compounds=unit_segmented_text(document, unit),
+            bigrams=text,
             doc_name=name,
             doc_name_folded=name,
             doc_type=meta.doc_type,

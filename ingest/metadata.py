@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .model import DocMeta
 from .references import NUMBER_RE
+from .textnorm import fold
 
 # Type lines as printed in capitals under the header, longest first.
 TYPE_LINES = {
@@ -21,6 +22,7 @@ TYPE_LINES = {
     "TỜ TRÌNH": "Tờ trình", "HƯỚNG DẪN": "Hướng dẫn", "CHƯƠNG TRÌNH": "Chương trình",
     "ĐỀ ÁN": "Đề án", "QUY ĐỊNH": "Quy định", "CÔNG VĂN": "Công văn",
 }
+_FOLDED_TYPE_LINES = {fold(k): v for k, v in TYPE_LINES.items()}
 # Ký hiệu codes (Nghị định 30/2020/NĐ-CP, Phụ lục III) for documents without a type line.
 NUMBER_CODES = {
     "VBHN": "Văn bản hợp nhất", "QĐ": "Quyết định", "NĐ": "Nghị định", "TTLT": "Thông tư liên tịch",
@@ -150,9 +152,11 @@ def _type_line(head: list[str], meta: DocMeta) -> int | None:
             meta.doc_type = "Văn bản hợp nhất"
             continue
         clean = line.strip()
-        if clean in TYPE_LINES:
+        # OCR drops or swaps tone marks on capitals ("QUYÉT ĐỊNH"): compare without them.
+        doc_type = TYPE_LINES.get(clean) or (_FOLDED_TYPE_LINES.get(fold(clean)) if clean.isupper() else None)
+        if doc_type:
             if meta.doc_type != "Văn bản hợp nhất":
-                meta.doc_type = TYPE_LINES[clean]
+                meta.doc_type = doc_type
             return i
         if clean.startswith("V/v ") or clean.startswith("V/v:"):
             meta.doc_type = meta.doc_type or "Công văn"

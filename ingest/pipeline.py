@@ -13,6 +13,8 @@ import json
 import logging
 import multiprocessing
 import os
+import signal
+import stat
 import sys
 import time
 from collections import defaultdict
@@ -22,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .document import build_document, doc_id_for, group_key, part_order
-from .extract import SUPPORTED_SUFFIXES, ExtractedFile, ExtractedPage, ExtractionError, extract
+from .extract import EXTRACT_VERSION, SUPPORTED_SUFFIXES, ExtractedFile, ExtractedPage, ExtractionError, extract
 from .index import GenerationWriter, current_generation, read_json, remove_stale_temporaries
 from .metadata import read_sidecar
 from .model import Document
@@ -108,6 +110,41 @@ class DocJob:
     cache_dir: Path
 
 
+_HELD_LOCK_FDS: set[int] = set()
+
+
+def _after_fork_in_child() -> None:
+    """Parser processes forked while the lock is held must neither keep the lock (flock is
+    shared by forked copies of the descriptor: a worker outliving a `kill -9`ed job would
+    keep the index locked) nor outlive the job."""
+    if not _HELD_LOCK_FDS:
+        return
+    for fd in list(_HELD_LOCK_FDS):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD_LOCK_FDS.clear()
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: orphans finish their task and exit
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 @contextmanager
 def index_lock(index_dir: Path):
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -124,9 +161,11 @@ def index_lock(index_dir: Path):
     fh.truncate()
     fh.write(f"pid {os.getpid()}, started {datetime.now(timezone.utc).isoformat(timespec='seconds')}")
     fh.flush()
+    _HELD_LOCK_FDS.add(fh.fileno())
     try:
         yield
     finally:
+        _HELD_LOCK_FDS.discard(fh.fileno())
         fh.seek(0)
         fh.truncate()
         fcntl.flock(fh, fcntl.LOCK_UN)
@@ -255,6 +294,8 @@ def scan(corpus: Path, known: dict[str, dict]) -> list[SourceFile]:
                 if path.is_symlink() and corpus.resolve() not in path.resolve().parents:
                     raise PermissionError("symbolic link pointing outside the corpus")
                 st = path.stat()
+                if not stat.S_ISREG(st.st_mode):  # a FIFO would block the read forever
+                    raise OSError("not a regular file (a pipe, socket or device)")
                 source.size, source.mtime_ns = st.st_size, st.st_mtime_ns
                 previous = known.get(relpath)
                 if previous and previous["size"] == st.st_size and previous["mtime_ns"] == st.st_mtime_ns:
@@ -270,6 +311,7 @@ def scan(corpus: Path, known: dict[str, dict]) -> list[SourceFile]:
 
 
 def plan_jobs(files: list[SourceFile], corpus: Path, cache_dir: Path):
+    mark_duplicates(files)
     groups: dict[str, list[SourceFile]] = defaultdict(list)
     for f in files:
         groups[group_key(f.relpath)].append(f)
@@ -288,6 +330,20 @@ def plan_jobs(files: list[SourceFile], corpus: Path, cache_dir: Path):
                 digest.update(sidecar.read_bytes())
         jobs[doc_id] = DocJob(doc_id, members, sidecars, digest.hexdigest(), cache_dir)
     return jobs, sidecar_errors
+
+
+def mark_duplicates(files: list[SourceFile]) -> None:
+    """A file with the same content as another (the same decision saved in two folders) is
+    indexed once, under the first path in name order; the copy is reported, not indexed, so a
+    search does not list the document twice."""
+    first: dict[str, str] = {}
+    for f in sorted(files, key=lambda f: f.relpath):
+        if f.error or not f.sha256 or not f.size:
+            continue
+        if f.sha256 in first:
+            f.error = f"duplicate of {first[f.sha256]} (identical content), which is indexed instead"
+        else:
+            first[f.sha256] = f.relpath
 
 
 def _sha256(path: Path) -> str:
@@ -319,9 +375,7 @@ def parse_job(job: DocJob):
         except Exception as exc:
             return job.files[0].relpath, f"bad metadata sidecar {sidecar.name}: {exc}"
     if all(page.empty for _, extracted in parts for page in extracted.pages):
-        return job.files[0].relpath, (
-            "no text layer on any page (image-only PDF); OCR is needed to index it"
-        )
+        return job.files[0].relpath, "no text on any page (blank pages, or OCR found no text)"
     try:
         return build_document(job.doc_id, parts, job.content_hash, overrides)
     except Exception as exc:
@@ -329,7 +383,9 @@ def parse_job(job: DocJob):
 
 
 def _extract_cached(f: SourceFile, cache_dir: Path) -> ExtractedFile:
-    cache_file = cache_dir / "extract" / f"{f.sha256}.json"
+    """Extraction (including OCR, the slow part) is cached by file content hash and extractor
+    version: a re-index never extracts or OCRs the same file twice."""
+    cache_file = cache_dir / "extract" / f"{f.sha256}-v{EXTRACT_VERSION}.json"
     if cache_file.is_file():
         try:
             data = json.loads(cache_file.read_text(encoding="utf-8"))
@@ -337,6 +393,8 @@ def _extract_cached(f: SourceFile, cache_dir: Path) -> ExtractedFile:
         except (ValueError, KeyError, TypeError):
             pass
     extracted = extract(f.path)
+    if not extracted.cacheable:  # e.g. pages left unread because tesseract is missing
+        return extracted
     cache_file.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache_file.with_name(f"{cache_file.name}.tmp-{os.getpid()}")
     tmp.write_text(json.dumps({"pages": [vars(p) for p in extracted.pages], "warnings": extracted.warnings},

@@ -174,6 +174,15 @@ def parse_units(lines: list[Line], text_length: int) -> list[Unit]:
                 continue
             pending_title = None
 
+        repeated = _repeated_container(text, stack)
+        if repeated is not None:
+            # Công báo repeats the open Phần/Chương/Mục at the top of a continuation issue:
+            # it ends the previous clause but opens nothing.
+            close_until(KIND_RANK[repeated.kind] + 1, line.start)
+            pending_title = _Open(repeated.kind, "", 0, "", "", "", "", 0, 0, 0, {})
+            prev, prev_was_heading = line, True
+            continue
+
         m = PHAN_RE.match(text)
         if m and (m.group("ord") or "").lower() in PHAN_ORDINALS | {"": 0}:
             seq = PHAN_ORDINALS.get((m.group("ord") or "").lower()) or (
@@ -246,6 +255,22 @@ def parse_units(lines: list[Line], text_length: int) -> list[Unit]:
     close_until(0, body_end)
     units.sort(key=lambda u: (u.start, u.depth))
     return units
+
+
+def _repeated_container(text: str, stack: list[_Open]) -> _Open | None:
+    for kind, regex in (("phan", PHAN_RE), ("chuong", CHUONG_RE), ("muc", MUC_RE)):
+        m = regex.match(text)
+        if not m:
+            continue
+        if kind == "phan":
+            ordinal = (m.group("ord") or "").lower()
+            number = str(PHAN_ORDINALS.get(ordinal, "")) if ordinal else (m.group("num") or "")
+        else:
+            number = m.group("num")
+        open_nodes = [n for n in stack if n.kind == kind]
+        if open_nodes and open_nodes[-1].number == number:
+            return open_nodes[-1]
+    return None
 
 
 def _short_heading(rest: str, typical_length: float) -> str:

@@ -36,6 +36,9 @@ W_HEADING, W_HEADING_FOLDED = 0.6, 0.4
 W_DOC_NAME, W_DOC_NAME_FOLDED = 0.5, 0.35
 W_COMPOUND = 0.4
 W_PHRASE = 2.0
+W_BIGRAM = 0.0  # adjacent syllable pairs ("bigrams" field); 0 = not queried
+FOLDED_FOR_ACCENTED = True  # also match an accented query word in the folded fields
+DEDUPE_WORDS = False  # a word typed twice counts once
 W_NUMBER_FULL, W_NUMBER_PART = 40.0, 20.0
 BM25_K1, BM25_B = 1.2, 0.75
 
@@ -57,6 +60,7 @@ class ParsedQuery:
     phrases: list[list[str]]  # quoted phrases as syllable lists
     expansions: list[list[str]]  # abbreviation expansions as syllable lists
     number_keys: list[tuple[str, bool]]  # (lookup key, whole số/ký hiệu?)
+    number_only: bool = False  # the query is nothing but document numbers ("QĐ 1322")
 
     @property
     def highlight_terms(self) -> set[str]:
@@ -82,20 +86,31 @@ def parse_query(raw: str) -> ParsedQuery:
     data = query_data()
 
     number_keys: list[tuple[str, bool]] = []
+    number_spans: list[tuple[int, int]] = []
     for m in NUMBER_RE.finditer(text.upper().replace("QD", "QĐ")):
         number_keys.append((number_key(m.group("num")), True))
+        number_spans.append(m.span())
     folded_lower = fold(text).lower()
     type_codes = data["type_codes"]
     for m in _TYPE_NUMBER_RE.finditer(folded_lower):
         words = m.group("type").split()
+        if words[-1] == "so":  # "quyết định số 1322"
+            words = words[:-1]
         for n in range(len(words)):  # the longest type name that ends right before the number
             code = type_codes.get(" ".join(words[n:]))
             if code:
                 number_keys.append((f"{m.group('num')}/{code}", False))
+                type_start = m.start("type") + len(" ".join(m.group("type").split()[:n])) + (1 if n else 0)
+                number_spans.append((type_start, m.end()))
                 break
     for m in _NUMBER_TYPE_RE.finditer(folded_lower):
         number_keys.append((f"{m.group('num')}/{m.group('code').upper()}", False))
+        number_spans.append(m.span())
     number_keys = list(dict.fromkeys(number_keys))
+    residue = list(folded_lower)
+    for start, end in number_spans:
+        residue[start:end] = " " * (end - start)
+    number_only = bool(number_keys) and not syllables("".join(residue))
 
     phrases: list[list[str]] = []
 
@@ -121,16 +136,18 @@ def parse_query(raw: str) -> ParsedQuery:
     if stripped.strip():
         lowered = stripped
     words = lowered.split()
-    return ParsedQuery(text, words, phrases, expansions, number_keys)
+    return ParsedQuery(text, words, phrases, expansions, number_keys, number_only)
 
 
 def _term_clause(word: str, boost: float = 1.0) -> Q.Query:
     folded = fold(word)
-    subs = [
-        Q.Term("text_folded", folded, boost=W_TEXT_FOLDED * boost),
-        Q.Term("heading_folded", folded, boost=W_HEADING_FOLDED * boost),
-        Q.Term("doc_name_folded", folded, boost=W_DOC_NAME_FOLDED * boost),
-    ]
+    subs = []
+    if FOLDED_FOR_ACCENTED or not has_diacritics(word):
+        subs += [
+            Q.Term("text_folded", folded, boost=W_TEXT_FOLDED * boost),
+            Q.Term("heading_folded", folded, boost=W_HEADING_FOLDED * boost),
+            Q.Term("doc_name_folded", folded, boost=W_DOC_NAME_FOLDED * boost),
+        ]
     if has_diacritics(word) or word.isascii():
         subs += [
             Q.Term("text", word, boost=W_TEXT * boost),
@@ -148,7 +165,11 @@ def _phrase(words: list[str], boost: float) -> Q.Query:
 
 
 def build_query(parsed: ParsedQuery) -> Q.Query:
-    should: list[Q.Query] = [_term_clause(w) for w in parsed.words]
+    words = list(dict.fromkeys(parsed.words)) if DEDUPE_WORDS else parsed.words
+    should: list[Q.Query] = [_term_clause(w) for w in words]
+    if W_BIGRAM:
+        pairs = dict.fromkeys(f"{a}_{b}" for a, b in zip(parsed.words, parsed.words[1:]))
+        should.extend(Q.Term("bigrams", pair, boost=W_BIGRAM) for pair in pairs)
     for group in parsed.expansions:
         should.extend(_term_clause(w, 0.5) for w in group)
     if len(parsed.words) >= 2:
@@ -158,15 +179,36 @@ def build_query(parsed: ParsedQuery) -> Q.Query:
     for key, whole in parsed.number_keys:
         should.append(Q.Term("number_keys", key, boost=W_NUMBER_FULL if whole else W_NUMBER_PART))
     required: list[Q.Query] = [_phrase(p, W_PHRASE) if len(p) > 1 else _term_clause(p[0]) for p in parsed.phrases]
-    only_numbers = parsed.number_keys and all(
-        any(w in key.lower() or fold(w) in fold(key).lower() for key, _ in parsed.number_keys) or w in query_data()["type_codes"]
-        for w in parsed.words
-    )
-    if only_numbers and not parsed.phrases:
+    if parsed.number_only and not parsed.phrases:
         required.append(Q.Or([Q.Term("number_keys", k) for k, _ in parsed.number_keys]))
     if required:
         return Q.AndMaybe(Q.And(required), Q.Or(should)) if should else Q.And(required)
     return Q.Or(should)
+
+
+class DeadlineFilterCollector(collectors.FilterCollector):
+    """Filters by `allow` and stops at a deadline, checked between matches.
+
+    Whoosh's TimeLimitCollector cannot wrap a FilterCollector (the filter is bypassed), and its
+    SIGALRM mode only works in the main thread, not in the server's worker threads.
+    """
+
+    def __init__(self, child, allow, deadline: float):
+        super().__init__(child, allow=allow)
+        self.deadline = deadline
+
+    def collect_matches(self):
+        child = self.child
+        allow = self._allow
+        clock = time.monotonic
+        deadline = self.deadline
+        for n, sub_docnum in enumerate(child.matches()):
+            if n % 64 == 0 and clock() > deadline:
+                raise collectors.TimeLimit
+            if allow is not None and self.offset + sub_docnum not in allow:
+                self.filtered_count += 1
+                continue
+            child.collect(sub_docnum)
 
 
 @dataclass
@@ -289,11 +331,8 @@ def search(
         sortedby = [sorting.FieldFacet("issued", reverse=True), sorting.ScoreFacet()]
     groupedby = {"doc": sorting.FieldFacet("doc_id", maptype=sorting.Count)}
     # optimize=False: Whoosh's block-quality optimization can loop forever on some queries.
-    inner = searcher.collector(
-        limit=CANDIDATES, sortedby=sortedby, groupedby=groupedby, optimize=False, filter=filter_query
-    )
-    # No SIGALRM: requests run in server threads, where signals cannot be used.
-    collector = collectors.TimeLimitCollector(inner, timelimit=TIME_LIMIT_S, use_alarm=False)
+    inner = searcher.collector(limit=CANDIDATES, sortedby=sortedby, groupedby=groupedby, optimize=False)
+    collector = DeadlineFilterCollector(inner, filter_query, time.monotonic() + TIME_LIMIT_S)
     try:
         searcher.search_with_collector(whoosh_query, collector)
     except collectors.TimeLimit:
@@ -325,13 +364,16 @@ def search(
 def _collapse_nested(results) -> list:
     """A clause and the article containing it often both match: keep the better of each chain."""
     kept = []
-    seen: dict[str, list[str]] = {}
-    for hit in results:
+    taken: set[tuple[str, str]] = set()  # (doc_id, anchor) of kept hits
+    covered: set[tuple[str, str]] = set()  # (doc_id, ancestor anchor) of kept hits
+    for hit in results[:CANDIDATES]:
         doc_id, anchor = hit["doc_id"], hit["anchor"]
-        anchors = seen.setdefault(doc_id, [])
-        if any(anchor.startswith(a + ".") or a.startswith(anchor + ".") for a in anchors):
+        parts = anchor.split(".")
+        ancestors = [".".join(parts[:i]) for i in range(1, len(parts))]
+        if (doc_id, anchor) in covered or any((doc_id, a) in taken for a in ancestors):
             continue
-        anchors.append(anchor)
+        taken.add((doc_id, anchor))
+        covered.update((doc_id, a) for a in ancestors)
         kept.append(hit)
     return kept
 
@@ -361,7 +403,7 @@ def _hit_dict(hit, gen: Generation, terms: set[str]) -> dict:
         "page": hit["page"],
         "ocr": hit.get("ocr", False),
         "snippet": str(snippet(hit["text"], terms)),
-        "score": round(hit.score, 4) if hit.score is not None else None,
+        "score": round(hit.score, 4) if isinstance(hit.score, float) else None,
         "url": f"/documents/{hit['doc_id']}#{hit['anchor']}",
     }
 
