@@ -216,10 +216,15 @@ def build_index(laws: list[dict], workdir: Path, quiet: bool) -> tuple[Path, dic
 _DIEU_ANCHOR_RE = re.compile(r"^dieu-(\d+[a-z]*)")
 
 
+TIMED_OUT: list[str] = []  # questions whose search hit the time limit (ranked what it had)
+
+
 def ours_ranked(handle, question: str, doc_map: dict, k: int) -> list[tuple[str, str]]:
     from search_app.search import PER_PAGE, search
 
     result = search(handle, question, per_page=max(PER_PAGE, k))
+    if result.timed_out:
+        TIMED_OUT.append(question)
     ranked: list[tuple[str, str]] = []
     for hit in result.hits:
         m = _DIEU_ANCHOR_RE.match(hit["anchor"])
@@ -301,7 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     k = args.k
     if not args.quiet:
         print(f"laws {len(laws)}, articles {len(keys)}, questions {len(questions)}, "
-              f"{seconds / max(1, len(questions)) * 1000:.0f} ms/question")
+              f"{seconds / max(1, len(questions)) * 1000:.0f} ms/question, "
+              f"{len(TIMED_OUT)} hit the search time limit")
         for label, m in (("floor (plain BM25)", floor), ("ours (search())", ours)):
             print(f"{label:20} MRR@{k}={m[f'MRR@{k}']:.3f} R@1={m['R@1']:.3f} R@5={m['R@5']:.3f} R@{k}={m[f'R@{k}']:.3f}")
     print(f"MRR@{k}={ours[f'MRR@{k}']:.3f} R@1={ours['R@1']:.3f} R@5={ours['R@5']:.3f} "

@@ -208,6 +208,7 @@ def run_batch_job(corpus: Path, index: Path, workers: int | None, report_path: P
     if workers:
         cmd += ["--workers", str(workers)]
     started = time.monotonic()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak_kb = 0
     stop = threading.Event()
@@ -224,7 +225,9 @@ def run_batch_job(corpus: Path, index: Path, workers: int | None, report_path: P
     seconds = time.monotonic() - started
     stop.set()
     sampler.join()
-    children_maxrss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children_maxrss_kb = after.ru_maxrss
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"ingest failed ({proc.returncode}):\n{err[-4000:]}")
     report = json.loads(report_path.read_text(encoding="utf-8"))
@@ -233,6 +236,7 @@ def run_batch_job(corpus: Path, index: Path, workers: int | None, report_path: P
         raise SystemExit(f"ingest: {len(failed)} files failed, e.g. {failed[0]}")
     return {
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "job_seconds": report["seconds"],
         "timings": report["timings"],
         "counts": report["counts"],
@@ -487,12 +491,14 @@ def reference(articles: list[dict], queries: list[tuple[str, str]], db_path: Pat
     for _, q in queries:
         match = fts_query(q)
         t = time.perf_counter()
-        if match:
-            rows = con.execute(
-                "SELECT rowid, snippet(art, 1, '<mark>', '</mark>', '…', 40) FROM art WHERE art MATCH ? "
-                "ORDER BY rank LIMIT 300", (match,)
-            ).fetchall()
-            del rows
+        if match:  # 300 candidates by bm25, as search() reads; snippets for the first page
+            ids = [r[0] for r in con.execute(
+                "SELECT rowid FROM art WHERE art MATCH ? ORDER BY rank LIMIT 300", (match,))]
+            if ids:
+                con.execute(
+                    "SELECT rowid, title, snippet(art, 1, '<mark>', '</mark>', '…', 40) FROM art "
+                    f"WHERE art MATCH ? AND rowid IN ({','.join(map(str, ids[:20]))})", (match,)
+                ).fetchall()
         times.append(time.perf_counter() - t)
     con.close()
     return {
@@ -545,7 +551,7 @@ def main(argv: list[str] | None = None) -> int:
         if index.exists():
             shutil.rmtree(index)
         full = run_batch_job(corpus, index, args.workers, work / "report-full.json")
-        log(f"scale: full ingest {full['seconds']:.1f}s {full['timings']} peak {full['peak_mb']:.0f} MB")
+        log(f"scale: full ingest {full['seconds']:.1f}s (CPU {full['cpu_seconds']:.0f}s) {full['timings']} peak {full['peak_mb']:.0f} MB")
         found, expected, wrong = check_units(index, docs)
         figures["units_check"] = {"dieu_units": found, "articles": expected, "wrong": wrong[:20]}
         log(f"scale: {found} Điều units for {expected} articles" + (f"; differ: {wrong[:5]}" if wrong else ""))
@@ -555,7 +561,7 @@ def main(argv: list[str] | None = None) -> int:
         for i, source in enumerate(changed):
             write_document(corpus, source, docs[source], marker=f"Ghi chú thử nghiệm số {i + 1} của bài đo quy mô.")
         change = run_batch_job(corpus, index, args.workers, work / "report-change.json")
-        log(f"scale: 1% change ({len(changed)} documents) {change['seconds']:.1f}s {change['timings']} "
+        log(f"scale: 1% change ({len(changed)} documents) {change['seconds']:.1f}s (CPU {change['cpu_seconds']:.0f}s) {change['timings']} "
             f"peak {change['peak_mb']:.0f} MB")
         from ingest.index import current_generation
 

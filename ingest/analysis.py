@@ -13,6 +13,7 @@ All tokens carry the true character offsets of the text they came from.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
@@ -42,25 +43,47 @@ def syllables(text: str) -> list[tuple[str, int, int]]:
     return [(m.group().lower(), m.start(), m.end()) for m in SYLLABLE_RE.finditer(text)]
 
 
-def bigrams(text: str) -> list[tuple[str, int, int]]:
-    """Adjacent syllable pairs joined by "_" ("hợp_đồng"), spanning both syllables."""
+def bigrams(text: str, folded: bool = False) -> list[tuple[str, int, int]]:
+    """Adjacent syllable pairs joined by "_" ("hợp_đồng"; folded "hop_dong"), spanning both."""
     items = syllables(text)
-    return [(f"{a}_{b}", s, e) for (a, s, _), (b, _, e) in zip(items, items[1:])]
+    f = fold if folded else str
+    return [(f"{f(a)}_{f(b)}", s, e) for (a, s, _), (b, _, e) in zip(items, items[1:])]
 
 
-def query_syllables(text: str) -> list[str]:
-    return [s for s, _, _ in syllables(normalize(text))]
+_TOKENIZER_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
 def _word_tokenize():
-    from underthesea import word_tokenize  # imported once per process: ~0.4 s
+    # underthesea loads its model lazily on the first call and publishes the model object
+    # before it is loaded: concurrent first calls (server threads) crash with "'NoneType'
+    # object has no attribute 'process'". Load it once, under a lock, before handing it out.
+    with _TOKENIZER_LOCK:
+        from underthesea import word_tokenize  # imported once per process: ~0.4 s
 
+        word_tokenize("khởi động")
     return word_tokenize
+
+
+# Set by the batch job around one document (ingest.pipeline.SpanCache): spans already found
+# for the same text in an earlier run are reused instead of running underthesea again.
+span_cache = None
+SPANS_VERSION = "1"  # bump when compound_spans changes
 
 
 def compound_spans(text: str) -> list[tuple[int, int]]:
     """Spans of multi-syllable words found by underthesea, aligned back onto `text`."""
+    cache = span_cache
+    if cache is not None and text.strip():
+        spans = cache.get(text)
+        if spans is None:
+            spans = _compound_spans(text)
+            cache.put(text, spans)
+        return spans
+    return _compound_spans(text)
+
+
+def _compound_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     if not text.strip():
         return spans
@@ -103,11 +126,38 @@ def compounds(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+# The index writer passes the same text to several fields (text, text_folded, bigrams):
+# the last normalization and syllable split are kept for the next field. (Tuples are
+# replaced whole, so threads at worst miss the cache; the lists are only read.)
+_LAST_NORMALIZED: tuple[str, str] = ("", "")
+_LAST_SYLLABLES: tuple[str, list] = ("", [])
+
+
+def _normalized(value: str) -> str:
+    global _LAST_NORMALIZED
+    last = _LAST_NORMALIZED
+    if last[0] is value:
+        return last[1]
+    out = normalize(value)
+    _LAST_NORMALIZED = (value, out)
+    return out
+
+
+def _syllables_of(value: str) -> list[tuple[str, int, int]]:
+    global _LAST_SYLLABLES
+    last = _LAST_SYLLABLES
+    if last[0] is value:
+        return last[1]
+    items = syllables(value)
+    _LAST_SYLLABLES = (value, items)
+    return items
+
+
 class VietnameseTokenizer(Tokenizer):
-    """Whoosh tokenizer: mode "exact", "folded", "compound" or "bigram"."""
+    """Whoosh tokenizer: mode "exact", "folded", "compound", "bigram" or "bigram_folded"."""
 
     def __init__(self, mode: str = "exact"):
-        if mode not in ("exact", "folded", "compound", "bigram"):
+        if mode not in ("exact", "folded", "compound", "bigram", "bigram_folded"):
             raise ValueError(mode)
         self.mode = mode
 
@@ -128,14 +178,18 @@ class VietnameseTokenizer(Tokenizer):
         **kwargs,
     ):
         if not isinstance(value, SegmentedText):
-            value = normalize(value)
+            value = _normalized(value)
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if self.mode == "compound":
             items = compounds(value)
         elif self.mode == "bigram":
-            items = bigrams(value)
+            words = _syllables_of(value)
+            items = [(f"{a}_{b}", s, e) for (a, s, _), (b, _, e) in zip(words, words[1:])]
+        elif self.mode == "bigram_folded":
+            words = _syllables_of(value)
+            items = [(f"{fold(a)}_{fold(b)}", s, e) for (a, s, _), (b, _, e) in zip(words, words[1:])]
         else:
-            items = syllables(value)
+            items = _syllables_of(value)
         for pos, (text, start, end) in enumerate(items):
             token.text = fold(text) if self.mode == "folded" else text
             token.boost = 1.0
@@ -160,6 +214,10 @@ def folded_analyzer():
 
 def compound_analyzer():
     return VietnameseTokenizer("compound")
+
+
+def bigram_folded_analyzer():
+    return VietnameseTokenizer("bigram_folded")
 
 
 def bigram_analyzer():

@@ -155,7 +155,12 @@ def _compound_spans(document: Document) -> list[tuple[int, int]]:
 def unit_segmented_text(document: Document, unit: Unit) -> analysis.SegmentedText:
     import bisect
 
-    starts = [s for s, _ in document.compound_spans]
+    # The start offsets are listed once per document, not once per unit (quadratic on laws).
+    cached = document.__dict__.get("_span_starts")
+    if cached is None or cached[0] is not document.compound_spans:
+        cached = (document.compound_spans, [s for s, _ in document.compound_spans])
+        document.__dict__["_span_starts"] = cached
+    starts = cached[1]
     lo = bisect.bisect_left(starts, unit.start)
     hi = bisect.bisect_left(starts, unit.end)
     spans = [(s - unit.start, e - unit.start) for s, e in document.compound_spans[lo:hi] if e <= unit.end]

@@ -17,7 +17,7 @@ from pathlib import Path
 from .textnorm import normalize
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt")
-EXTRACT_VERSION = "2"  # part of the extraction cache key: bump when extraction output changes
+EXTRACT_VERSION = "3"  # part of the extraction cache key: bump when extraction output changes
 
 
 class ExtractionError(Exception):

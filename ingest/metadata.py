@@ -47,6 +47,10 @@ DATE_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 PLACE_DATE_RE = re.compile(
     r"(?P<place>[A-ZĐÀ-Ỹ][^\d,:;]{1,40}?)\s*,\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
 )
+# On the "Số:" line the comma after the place is sometimes missing (or lost by OCR).
+HEADER_PLACE_DATE_RE = re.compile(
+    r"(?P<place>[A-ZĐÀ-Ỹ][^\d,:;]{1,40}?)\s*,?\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
+)
 NUMBER_LINE_RE = re.compile(r"(?:^|\s)(?:Luật\s+)?[Ss]ố\s*:\s*(?P<num>\S+)")
 PASSED_RE = re.compile(r"thông qua (?:vào )?ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 TITLE_STOP_RE = re.compile(
@@ -69,7 +73,7 @@ def read_metadata(lines: list[str]) -> DocMeta:
         if not meta.number and (m := NUMBER_LINE_RE.search(line)) and NUMBER_RE.match(m.group("num")):
             meta.number = NUMBER_RE.match(m.group("num")).group("num")
         after_number = re.sub(r"^.*?Số\s*:\s*\S+\s*", "", line)  # "Số: 1/QĐ-TTg Hà Nội, ngày …"
-        if not meta.issued and (m := PLACE_DATE_RE.match(after_number)):
+        if not meta.issued and (m := HEADER_PLACE_DATE_RE.match(after_number)):
             meta.place = m.group("place").strip()
             meta.issued = _iso(m.group(2), m.group(3), m.group(4))
     type_index = _type_line(head, meta)
@@ -107,7 +111,7 @@ def _issuer_and_motto(head: list[str], meta: DocMeta) -> None:
     if vbhn:
         meta.issuer = _issuer_case(vbhn.split(" - ", 1)[1])
         return
-    motto_at = next((i for i, l in enumerate(head[:10]) if NATIONAL_MOTTO in l), None)
+    motto_at = next((i for i, l in enumerate(head[:10]) if _motto_at(l, NATIONAL_MOTTO) >= 0), None)
     if motto_at is None:
         return
     issuer_lines = [
@@ -115,8 +119,8 @@ def _issuer_and_motto(head: list[str], meta: DocMeta) -> None:
     ]
     for line in head[motto_at : motto_at + 3]:
         for motto in (NATIONAL_MOTTO, MOTTO_2):
-            if motto in line:
-                left = line.split(motto)[0].strip()
+            if (at := _motto_at(line, motto)) >= 0:
+                left = line[:at].strip()
                 if left and left.isupper():
                     issuer_lines.append(left)
     if not issuer_lines:
@@ -129,6 +133,13 @@ def _issuer_and_motto(head: list[str], meta: DocMeta) -> None:
         )
         return
     meta.issuer = _issuer_case(" ".join(issuer_lines))
+
+
+def _motto_at(line: str, motto: str) -> int:
+    """Where the motto starts in `line`, or -1; OCR'd headers lose tone marks ("XÃ HỌI"), so
+    the comparison ignores them (fold keeps offsets)."""
+    at = line.find(motto)
+    return at if at >= 0 else fold(line).upper().find(fold(motto).upper())
 
 
 def _issuer_case(upper: str) -> str:
@@ -205,20 +216,42 @@ def _precedent(head: list[str], meta: DocMeta) -> None:
 
 
 def _signer(tail: list[str]) -> str:
+    """The name under the last signer title ("KT. BỘ TRƯỞNG / THỨ TRƯỞNG / Lê Tấn Dũng"). The
+    last one: in a one-page document the tail also holds the header, whose "BỘ TRƯỞNG BỘ …"
+    line is followed by the preamble, not by a name."""
     seen_title = 0
+    found = ""
     for line in tail:
         if SIGNER_TITLE_RE.search(line) and line.upper() == line:
+            seen_title = 6
+            continue
+        # two columns read as one line: "- Như Điều 3; THỨ TRƯỞNG", "Nơi nhận: KT. BỘ TRƯỞNG"
+        right = _upper_tail(line)
+        if len(right) >= 2 and SIGNER_TITLE_RE.search(right):
             seen_title = 6
             continue
         if seen_title:
             seen_title -= 1
             m = NAME_RE.search(line)
-            if m and not line.startswith("-"):
-                return m.group(1)
-            m = NAME_RE.search(line.split(".")[-1]) if "." in line else None
-            if m:
-                return m.group(1)
-    return ""
+            if not (m and not line.startswith("-") and _is_name(m.group(1))):
+                m = NAME_RE.search(line.split(".")[-1]) if "." in line else None
+            if m and _is_name(m.group(1)):
+                found, seen_title = m.group(1), 0
+    return found
+
+
+def _upper_tail(line: str) -> str:
+    """The run of words at the end of `line` without lower-case letters or digits."""
+    words = line.split()
+    n = len(words)
+    while n and not any(c.islower() or c.isdigit() for c in words[n - 1]):
+        n -= 1
+    return " ".join(words[n:])
+
+
+def _is_name(text: str) -> bool:
+    # NAME_RE's [À-Ỹ] range also holds lower-case letters ("ủa Chính" of "… của Chính\nphủ")
+    return all(word[0].isupper() for word in text.split())
 
 
 def read_sidecar(path: Path) -> dict[str, str]:

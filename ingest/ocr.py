@@ -150,6 +150,15 @@ def require_ocr() -> None:
 # ---------------------------------------------------------------------------------------------
 # OCR
 
+def ink_only(image):
+    """The red channel of a page image: red seals and signatures, stamped over the signer's
+    title and name on every Vietnamese official document, turn almost white, while black
+    (and blue) print stays dark. Plain grayscale lets the seal hide that text from OCR."""
+    if image.mode in ("RGB", "RGBA", "RGBX", "BGRA", "BGRX"):
+        return image.convert("RGB").getchannel("R")
+    return image.convert("L")
+
+
 def render_dpi(native_dpi: float | None) -> int:
     """The page's scan resolution, kept between 200 and 300 dpi: upsampling a 150-dpi scan
     to 300 only adds interpolation artefacts (and doubles the OCR time), and below 200 dpi
@@ -174,8 +183,7 @@ def ocr_pdf_page(path: Path, page_index: int, native_dpi: float | None = None) -
     try:
         page = pdf[page_index]
         try:
-            bitmap = page.render(scale=dpi / 72, grayscale=True)
-            image = bitmap.to_pil()
+            image = ink_only(page.render(scale=dpi / 72).to_pil())
         finally:
             page.close()
     finally:
@@ -206,6 +214,14 @@ _NUMBER_SLASH_RE = re.compile(r"(?<=\d)\s+/\s*(?=[A-ZĐ\d])|(?<=\d)/\s+(?=[A-ZĐ
 _SLASH_RE = re.compile(r"[⁄∕]/?|//")
 # "Hà Nội. ngày 16 tháng": a comma read as a period before a date.
 _PLACE_DATE_RE = re.compile(r"(\w)\s*[.;]\s+(ngày\s+\d)")
+# "tháng I0năm 2025": a date word glued to the number before it.
+_GLUED_DATE_WORD_RE = re.compile(r"(?<=[0-9lI|O])(?=(?:tháng|năm)\b)")
+# "tháng 9 nắm 2025": tone marks misread on "năm" right after a month.
+_NAM_RE = re.compile(r"(?<=tháng\s)(\S{1,3}\s+)n[ắằẳẵặâấầẩẫậa]m\b")
+# "Số2624/QĐ", "Số; 2624": the colon of "Số:" lost or misread, at the start of a line.
+_SO_RE = re.compile(r"^Số\s*[:;.,]?\s*(?=\d{1,5}\s*/)")
+# "ĐÀO TẠO _ CỘNG HÒA": lone underscores and bars from table rules and column gaps.
+_LONE_MARK_RE = re.compile(r"(?<!\S)[_|]+(?!\S)")
 
 
 def _digits(token: str) -> str:
@@ -216,7 +232,10 @@ def clean_line(line: str) -> str:
     from .textnorm import normalize
 
     line = normalize(" ".join(line.split()))
+    line = " ".join(_LONE_MARK_RE.sub(" ", line).split())
     line = _SLASH_RE.sub("/", line)
+    line = _SO_RE.sub("Số: ", line)
+    line = _GLUED_DATE_WORD_RE.sub(" ", line)
 
     def date_word(m: re.Match) -> str:
         token = m.group(2)
@@ -230,6 +249,7 @@ def clean_line(line: str) -> str:
         return f"{m.group(1)} {digits}"
 
     line = _DATE_WORD_RE.sub(date_word, line)
+    line = _NAM_RE.sub(r"\1năm", line)
     line = _NUMBER_SLASH_RE.sub("/", line)
     line = _PLACE_DATE_RE.sub(r"\1, \2", line)
     return line.strip()

@@ -13,10 +13,13 @@ import json
 import logging
 import multiprocessing
 import os
+import pickle
+import queue
 import signal
 import stat
 import sys
 import time
+from array import array
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -208,61 +211,98 @@ def run_ingest(corpus: Path, index_dir: Path, workers: int | None = None, progre
             report.files.append(FileOutcome(relpath, "failed", reason=reason))
 
         t = time.monotonic()
-        parsed: list[Document] = []
-        for job, result, seconds in _parse_all(todo, workers, progress):
-            if isinstance(result, Document):
-                parsed.append(result)
-                empty = [p.number for p in result.pages if p.empty]
-                for f in job.files:
-                    report.files.append(FileOutcome(
-                        f.relpath, "indexed", job.doc_id, seconds=seconds / len(job.files),
-                        pages=sum(1 for p in result.pages if p.source == f.relpath),
-                        units=len(result.units), pages_without_text=empty if f is job.files[0] else [],
-                    ))
-            else:
-                failed_path, reason = result
-                kept = job.doc_id in old_docs
-                if kept:
-                    reason += "; the previously indexed version stays searchable"
-                for f in job.files:
-                    report.files.append(FileOutcome(
-                        f.relpath, "failed", job.doc_id,
-                        reason=reason if f.relpath == failed_path else f"part of a document whose file {failed_path} failed",
-                    ))
-        report.timings["parse"] = time.monotonic() - t
-
-        t = time.monotonic()
-        if parsed or removed:
-            writer = GenerationWriter(index_dir)
-            try:
-                new_docs = dict(old_docs)
-                for doc_id in removed:
-                    writer.remove(doc_id)
-                    new_docs.pop(doc_id, None)
-                    catalog.pop(doc_id, None)
-                for document in parsed:
-                    writer.add(document)
-                    new_docs[document.doc_id] = {
-                        "sources": document.sources, "content_hash": document.content_hash,
-                    }
-                    catalog[document.doc_id] = catalog_entry(document)
-                known = {f.relpath: f for j in jobs.values() for f in j.files}
-                new_manifest = {
-                    "parser_version": PARSER_VERSION,
-                    "files": {
-                        rel: {"sha256": f.sha256, "size": f.size, "mtime_ns": f.mtime_ns}
-                        for rel, f in known.items() if f.sha256
-                    },
-                    "documents": new_docs,
-                }
-                report.generation = writer.publish(new_manifest, catalog).name
-            except BaseException:
+        # The next generation is opened before parsing: parser processes index what they
+        # parse into segments of their own (two cores index in parallel, and no Document
+        # travels back to this process).
+        writer = GenerationWriter(index_dir) if todo or removed else None
+        try:
+            report.generation = _parse_index_publish(
+                report, writer, jobs, todo, removed, old_docs, catalog, workers, progress, t,
+            ) or report.generation
+        except BaseException:
+            if writer is not None:
                 writer.abandon()
-                raise
-        report.timings["write"] = time.monotonic() - t
+            raise
     report.files.sort(key=lambda f: f.path)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _parse_index_publish(report: Report, writer: GenerationWriter | None, jobs: dict[str, DocJob],
+                         todo: list[DocJob], removed: list[str], old_docs: dict[str, dict],
+                         catalog: dict, workers: int | None, progress: bool | None, t: float) -> str:
+    """Returns the name of the published generation, or "" when nothing changed."""
+    parsed: list[Parsed] = []
+    for job, result, seconds in _parse_all(todo, workers, progress, writer):
+        if isinstance(result, Parsed):
+            parsed.append(result)
+            empty = [number for _, number, is_empty in result.pages if is_empty]
+            for f in job.files:
+                report.files.append(FileOutcome(
+                    f.relpath, "indexed", job.doc_id, seconds=seconds / len(job.files),
+                    pages=sum(1 for source, _, _ in result.pages if source == f.relpath),
+                    units=result.units, pages_without_text=empty if f is job.files[0] else [],
+                ))
+        else:
+            failed_path, reason = result
+            kept = job.doc_id in old_docs
+            if kept:
+                reason += "; the previously indexed version stays searchable"
+            for f in job.files:
+                report.files.append(FileOutcome(
+                    f.relpath, "failed", job.doc_id,
+                    reason=reason if f.relpath == failed_path else f"part of a document whose file {failed_path} failed",
+                ))
+    report.timings["parse"] = time.monotonic() - t
+
+    t = time.monotonic()
+    if not (parsed or removed):
+        if writer is not None:
+            writer.abandon()
+        report.timings["write"] = time.monotonic() - t
+        return ""
+    new_docs = dict(old_docs)
+    for doc_id in removed:
+        writer.remove(doc_id)
+        new_docs.pop(doc_id, None)
+        catalog.pop(doc_id, None)
+    for doc in parsed:
+        if doc.in_segment:
+            writer.remove_records(doc.doc_id)  # its new records are in a parser's segment
+        new_docs[doc.doc_id] = {"sources": doc.sources, "content_hash": doc.content_hash}
+        catalog[doc.doc_id] = doc.catalog
+    known = {f.relpath: f for j in jobs.values() for f in j.files}
+    new_manifest = {
+        "parser_version": PARSER_VERSION,
+        "files": {
+            rel: {"sha256": f.sha256, "size": f.size, "mtime_ns": f.mtime_ns}
+            for rel, f in known.items() if f.sha256
+        },
+        "documents": new_docs,
+    }
+    name = writer.publish(new_manifest, catalog).name
+    report.timings["write"] = time.monotonic() - t
+    return name
+
+
+@dataclass
+class Parsed:
+    """What the batch job keeps of a document once it is indexed."""
+
+    doc_id: str
+    sources: list[str]
+    content_hash: str
+    catalog: dict
+    units: int
+    pages: list[tuple[str, int, bool]]  # (source, number, empty)
+    in_segment: bool  # indexed by a parser process into its own segment
+
+
+def _summary(document: Document, in_segment: bool) -> Parsed:
+    return Parsed(
+        document.doc_id, document.sources, document.content_hash, catalog_entry(document),
+        len(document.units), [(p.source, p.number, p.empty) for p in document.pages], in_segment,
+    )
 
 
 def catalog_entry(document: Document) -> dict:
@@ -320,6 +360,8 @@ def plan_jobs(files: list[SourceFile], corpus: Path, cache_dir: Path):
     for key, members in groups.items():
         members.sort(key=lambda f: part_order(f.relpath))
         doc_id = doc_id_for(key)
+        if doc_id in jobs:  # "văn bản.pdf" and "van-ban.pdf" share a slug: keep both documents
+            doc_id = f"{doc_id}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
         digest = hashlib.sha256(f"parser {PARSER_VERSION}\n".encode())
         sidecars = []
         for f in members:
@@ -403,16 +445,164 @@ def _extract_cached(f: SourceFile, cache_dir: Path) -> ExtractedFile:
     return extracted
 
 
-def _timed_parse(job: DocJob):
+class SpanCache:
+    """Compound spans (underthesea, the slowest step of parsing) of one document's text
+    segments from its previous parse, keyed by a hash of the segment text: a document with one
+    article changed runs underthesea on that article only. One file per document; entries no
+    longer used are dropped when it is rewritten."""
+
+    def __init__(self, cache_dir: Path, doc_id: str):
+        from . import analysis
+
+        try:
+            import underthesea
+
+            version = getattr(underthesea, "__version__", "0")
+        except ImportError:
+            version = "0"
+        self.path = cache_dir / f"compounds-{version}-v{analysis.SPANS_VERSION}" / f"{doc_id}.pickle"
+        self.old: dict[bytes, bytes] = {}
+        try:
+            with open(self.path, "rb") as fh:
+                self.old = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            self.old = {}
+        self.used: dict[bytes, bytes] = {}
+        self.added = False
+
+    @staticmethod
+    def _key(text: str) -> bytes:
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    def get(self, text: str):
+        key = self._key(text)
+        packed = self.used.get(key)
+        if packed is None:
+            packed = self.old.get(key)
+        if packed is None:
+            return None
+        self.used[key] = packed
+        flat = array("I")
+        flat.frombytes(packed)
+        return list(zip(flat[::2], flat[1::2]))
+
+    def put(self, text: str, spans) -> None:
+        self.used[self._key(text)] = array("I", [x for span in spans for x in span]).tobytes()
+        self.added = True
+
+    def save(self) -> None:
+        if not self.added and len(self.used) == len(self.old):
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
+            with open(tmp, "wb") as fh:
+                pickle.dump(self.used, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError as exc:  # a cache that cannot be written only costs time next run
+            log.warning("cannot write the tokenization cache %s: %s", self.path, exc)
+
+
+def _parse_with_cache(job: DocJob):
+    from . import analysis
+
+    cache = SpanCache(job.cache_dir, job.doc_id)
+    analysis.span_cache = cache
+    try:
+        result = parse_job(job)
+    finally:
+        analysis.span_cache = None
+    if isinstance(result, Document):
+        cache.save()
+    return result
+
+
+def _timed_parse(job: DocJob, writer: GenerationWriter | None = None):
+    """Parses a job in this process and, given the writer, indexes it here."""
     t = time.monotonic()
-    result = parse_job(job)
+    result = _parse_with_cache(job)
+    if isinstance(result, Document):
+        try:
+            if writer is not None:
+                writer.add(result)
+            result = _summary(result, in_segment=False)
+        except Exception as exc:
+            result = job.files[0].relpath, f"unexpected error while indexing: {type(exc).__name__}: {exc}"
     return job, result, time.monotonic() - t
 
 
-def _parse_all(jobs: list[DocJob], workers: int | None, progress: bool | None):
+def _job_size(job: DocJob) -> int:
+    return sum(f.size for f in job.files)
+
+
+def _parser_process(jobs, results, generation_dir: str) -> None:
+    """A parser process: parses jobs from `jobs` and indexes each document into a segment of
+    its own; sends ("job", job, Parsed or (relpath, reason), seconds) per job, then
+    ("done", segment or None)."""
+    from .index import SegmentSink
+
+    sink = SegmentSink(Path(generation_dir))
+    try:
+        while (job := jobs.get()) is not None:
+            t = time.monotonic()
+            result = _parse_with_cache(job)
+            if isinstance(result, Document):
+                try:
+                    sink.add(result)
+                    result = _summary(result, in_segment=True)
+                except Exception as exc:
+                    result = job.files[0].relpath, f"unexpected error while indexing: {type(exc).__name__}: {exc}"
+            results.put(("job", job, result, time.monotonic() - t))
+        segment = sink.finish()
+    except BaseException:
+        sink.cancel()
+        raise
+    results.put(("done", segment))
+
+
+def _in_processes(jobs: list[DocJob], workers: int, writer: GenerationWriter):
+    ctx = multiprocessing.get_context("fork")
+    job_queue, result_queue = ctx.Queue(), ctx.Queue()
+    for job in jobs:
+        job_queue.put(job)
+    for _ in range(workers):
+        job_queue.put(None)
+    procs = [ctx.Process(target=_parser_process, args=(job_queue, result_queue, str(writer.tmp)), daemon=True)
+             for _ in range(workers)]
+    for proc in procs:
+        proc.start()
+    try:
+        finished = 0
+        while finished < workers:
+            try:
+                message = result_queue.get(timeout=1.0)
+            except queue.Empty:
+                dead = [p.exitcode for p in procs if p.exitcode not in (None, 0)]
+                if dead:
+                    raise RuntimeError(f"a parser process died (exit code {dead[0]}); nothing was published")
+                continue
+            if message[0] == "done":
+                finished += 1
+                if message[1] is not None:
+                    writer.add_segment(message[1])
+            else:
+                yield message[1:]
+        for proc in procs:
+            proc.join()
+    finally:
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()
+                proc.join()
+
+
+def _parse_all(jobs: list[DocJob], workers: int | None, progress: bool | None,
+               writer: GenerationWriter | None = None):
     if not jobs:
         return
     workers = workers or min(len(jobs), os.cpu_count() or 1)
+    # Largest first, so that the last document to finish is a small one.
+    jobs = sorted(jobs, key=_job_size, reverse=True)
     show_bar = sys.stderr.isatty() if progress is None else progress
     bar = None
     if show_bar:
@@ -420,24 +610,19 @@ def _parse_all(jobs: list[DocJob], workers: int | None, progress: bool | None):
 
         bar = tqdm(total=len(jobs), unit="doc", desc="ingest", file=sys.stderr)
     try:
-        if workers <= 1 or len(jobs) == 1:
-            results = map(_timed_parse, jobs)
-            pool = None
+        if workers <= 1 or len(jobs) == 1 or writer is None:
+            results = (_timed_parse(job, writer) for job in jobs)
         else:
-            pool = multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=200)
-            results = pool.imap_unordered(_timed_parse, jobs, chunksize=1)
+            results = _in_processes(jobs, min(workers, len(jobs)), writer)
         done = 0
         for job, result, seconds in results:
             done += 1
             if bar is not None:
                 bar.update()
             else:
-                status = "ok" if isinstance(result, Document) else f"FAILED: {result[1]}"
+                status = "ok" if isinstance(result, Parsed) else f"FAILED: {result[1]}"
                 log.info("[%d/%d] %s %s (%.1fs)", done, len(jobs), job.files[0].relpath, status, seconds)
             yield job, result, seconds
-        if pool is not None:
-            pool.close()
-            pool.join()
     finally:
         if bar is not None:
             bar.close()

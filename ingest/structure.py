@@ -57,15 +57,6 @@ def roman_to_int(roman: str) -> int:
     return total
 
 
-def int_to_roman(n: int) -> str:
-    out = ""
-    for value, sym in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out += sym
-            n -= value
-    return out
-
-
 def _is_title_line(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
@@ -143,7 +134,7 @@ def parse_units(lines: list[Line], text_length: int) -> list[Unit]:
             anchor = ".".join([n.anchor.rsplit(".", 1)[-1] for n in in_article_chain] + [own])
         name = f"{KIND_NAME[kind]} {number}"
         if kind in CONTAINERS:
-            label = " ".join([name] + [n.label.split(" ", 2)[0] + " " + n.number for n in reversed(stack[1:])])
+            label = " ".join([name] + [f"{KIND_NAME[n.kind]} {n.number}" for n in reversed(stack[1:])])
         else:
             label = " ".join([name] + [f"{KIND_NAME[n.kind]} {n.number}" for n in reversed(in_article_chain)])
         path = " › ".join([f"{KIND_NAME[n.kind]} {n.number}" for n in stack[1:]] + [name])

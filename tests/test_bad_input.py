@@ -5,7 +5,6 @@ is indexed and searchable."""
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -80,6 +79,12 @@ def build_bad_folder(corpus: Path) -> dict[str, tuple[str, str]]:
              corpus / NON_ASCII_NAME)
     expect[NON_ASCII_NAME] = ("indexed", "")
 
+    # Names that make the same document id ("rung phong ho", "rung-phong-ho"): both kept.
+    for name, place in (("rung phong ho.txt", "Bạch Mã"), ("rung-phong-ho.txt", "Cúc Phương")):
+        (corpus / name).write_text(f"QUYẾT ĐỊNH\nĐiều 1. Bảo vệ rừng phòng hộ vườn quốc gia {place}.\n",
+                                   encoding="utf-8")
+        expect[name] = ("indexed", "")
+
     # The same content twice: indexed once, the copy (later in name order) reported.
     (corpus / "sao-luu").mkdir()
     shutil.copy(corpus / "kh-9116-ubnd-mau-son-2025.pdf", corpus / "sao-luu" / "kh-9116-ban-sao.pdf")
@@ -145,6 +150,9 @@ def test_index_answers_for_every_good_file(bad_run):
     assert nfd and catalog[nfd[0]["doc_id"]]["sources"] == [NFD_NAME]
     lam_vien = search(handle, '"cao nguyên Lâm Viên"').hits
     assert lam_vien and catalog[lam_vien[0]["doc_id"]]["sources"] == [NON_ASCII_NAME]
+    for name, place in (("rung phong ho.txt", "Bạch Mã"), ("rung-phong-ho.txt", "Cúc Phương")):
+        hits = search(handle, f'"vườn quốc gia {place}"').hits
+        assert hits and catalog[hits[0]["doc_id"]]["sources"] == [name]
     # the duplicate is listed once
     hits = search(handle, "9116/KH-UBND", per_page=50).hits
     assert {catalog[h["doc_id"]]["sources"][0] for h in hits} == {"kh-9116-ubnd-mau-son-2025.pdf"}

@@ -1,7 +1,6 @@
 """Crash-safe re-index: `kill -9` of `python -m ingest` at many moments of a run never damages
 the published generation, and the next run completes without manual clean-up."""
 
-import os
 import shutil
 import signal
 import subprocess
@@ -16,8 +15,9 @@ from search_app.search import IndexHandle, search
 
 from .conftest import ROOT, SHARED_DATA, copy_corpus
 
-KILLS = 22
-REAL_PDFS = ["(TAND083636)-27.2019.AL.pdf", "(TAND292162)-An_le_so_63.pdf"]
+KILLS = 18  # spread over the run by time
+WRITE_PHASE_KILLS = [0.0, 0.02, 0.05, 0.1]  # after the new generation's directory appears
+REAL_PDFS = ["(TAND083636)-27.2019.AL.pdf"]
 
 
 def start_ingest(corpus: Path, index_dir: Path) -> subprocess.Popen:
@@ -78,19 +78,30 @@ def crash_setup(tmp_path):
 
 
 def test_kill_9_at_many_moments(crash_setup):
-    corpus, index_dir, extra, full_run = crash_setup
+    corpus, index_dir, extra, _ = crash_setup
     answers(index_dir)
-    # A changed run takes about as long as the first full one; spread the kills over it,
-    # from interpreter start-up to publishing, plus a few beyond it (a run that just finished).
-    span = max(full_run * 1.1, 1.0)
-    offsets = [span * (i + 0.5) / KILLS for i in range(KILLS)]
+    # Time one run with the same kind of changes, and spread the kills over it, from
+    # interpreter start-up to publishing, plus a few beyond it (a run that just finished).
+    change_corpus(corpus, extra, 0)
+    t = time.monotonic()
+    assert run_ingest_cli(corpus, index_dir).returncode == 0
+    span = max((time.monotonic() - t) * 1.1, 1.0)
+    offsets: list[tuple[str, float]] = [("time", span * (i + 0.5) / KILLS) for i in range(KILLS)]
+    offsets += [("write", delay) for delay in WRITE_PHASE_KILLS]
     moments = {"before publish": 0, "after publish": 0, "left temporaries": 0}
     started = time.monotonic()
-    for round_, offset in enumerate(offsets, start=1):
+    for round_, (kind, offset) in enumerate(offsets, start=1):
         before = current_generation(index_dir).name
         change_corpus(corpus, extra, round_)
         proc = start_ingest(corpus, index_dir)
-        time.sleep(offset)
+        if kind == "time":
+            time.sleep(offset)
+        else:  # while the next generation is being written
+            deadline = time.monotonic() + 60
+            while not any(p.name.startswith("gen-") and ".tmp-" in p.name for p in index_dir.iterdir()):
+                assert proc.poll() is None and time.monotonic() < deadline, "no write phase seen"
+                time.sleep(0.005)
+            time.sleep(offset)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
 
@@ -112,8 +123,9 @@ def test_kill_9_at_many_moments(crash_setup):
         assert {s for entry in catalog.values() for s in entry["sources"]} == on_disk
         assert f"lần sửa thứ {round_}." in read_json(gen / "docs" / "cv-9455-skhcn-mau-son.json")["text"]
         assert int(after[4:]) >= int(served[4:])
-    print(f"\n{KILLS} kills over {span:.1f}s runs in {time.monotonic() - started:.0f}s: {moments}")
+    print(f"\n{len(offsets)} kills over {span:.1f}s runs in {time.monotonic() - started:.0f}s: {moments}")
     assert moments["before publish"] >= KILLS // 2  # most kills landed inside the run
+    assert moments["left temporaries"] >= 1  # some landed while a generation was being written
 
 
 def test_second_job_exits_2_naming_the_running_one(crash_setup):

@@ -4,7 +4,6 @@ extraction cache, and the ten scanned PDFs of the shared data."""
 import shutil
 import time
 from dataclasses import asdict
-from pathlib import Path
 
 import pytest
 
@@ -49,6 +48,12 @@ CLEAN_CASES = [
     ("Theo ngày làm việc", "Theo ngày làm việc"),  # no digits: unchanged
     ("năm 2025  của   Chính phủ", "năm 2025 của Chính phủ"),
     ("Ðiều 1", "Điều 1"),
+    ("Số:2750/QĐ-BGDĐT Hà Nội, ngày 03 tháng I0năm 2025", "Số: 2750/QĐ-BGDĐT Hà Nội, ngày 03 tháng 10 năm 2025"),
+    ("Số2624/QĐ-BGDĐT Hà Nội, ngày 22 tháng 9 nắm 2025", "Số: 2624/QĐ-BGDĐT Hà Nội, ngày 22 tháng 9 năm 2025"),
+    ("BỘ GIÁO DỤC VÀ ĐÀO TẠO _ CỘNG HÒA XÃ HỘI", "BỘ GIÁO DỤC VÀ ĐÀO TẠO CỘNG HÒA XÃ HỘI"),
+    ("Số lượng 5 người", "Số lượng 5 người"),
+    ("Số 12 đường Lê Lợi", "Số 12 đường Lê Lợi"),
+    ("năm 2025 tháng 3", "năm 2025 tháng 3"),
 ]
 
 
@@ -62,6 +67,18 @@ def test_render_dpi_follows_the_scan_within_bounds(monkeypatch):
     assert [ocr.render_dpi(d) for d in (None, 72, 150, 250, 600)] == [300, 200, 200, 250, 300]
     monkeypatch.setenv("INGEST_OCR_DPI", "400")
     assert ocr.render_dpi(150) == 400
+
+
+def test_ink_only_drops_red_seals():
+    from PIL import Image
+
+    image = Image.new("RGB", (3, 1))
+    image.putpixel((0, 0), (200, 30, 30))  # seal red
+    image.putpixel((1, 0), (20, 20, 20))  # black print
+    image.putpixel((2, 0), (30, 40, 160))  # blue ink
+    out = ocr.ink_only(image)
+    assert out.mode == "L"
+    assert out.getpixel((0, 0)) > 190 and out.getpixel((1, 0)) < 40 and out.getpixel((2, 0)) < 40
 
 
 def need_ocr():
@@ -145,6 +162,9 @@ def test_decision_2605_metadata_from_ocr(scanned_index):
     doc = read_json(current_generation(index_dir) / "docs" / "test-9.json")
     meta = doc["meta"]
     assert (meta["doc_type"], meta["number"], meta["issued"]) == ("Quyết định", "2605/QĐ-BGDĐT", "2025-09-16")
+    assert meta["place"] == "Hà Nội"
+    # printed under the red seal: read because OCR works on the red channel
+    assert meta["signer"] == "Lê Tấn Dũng"
     assert all(p["ocr"] for p in doc["pages"])
 
 

@@ -93,3 +93,21 @@ def test_second_run_on_real_pdfs_parses_nothing(real_index, real_corpus):
     report = run_ingest(real_corpus, real_index[0], progress=False)
     assert report.counts == {"indexed": 0, "unchanged": 13, "removed": 0, "failed": 0}
     assert report.generation == real_index[1].generation
+
+
+def test_human_rights_finds_constitution_chapter_two(real_client):
+    hits = real_client.get("/api/search", query_string={"q": "quyền con người"}).get_json()["hits"]
+    top = hits[:5]
+    assert all(h["doc_type"] == "Hiến pháp" for h in top[:3]), [h["citation"] for h in top]
+    for hit in top[:3]:
+        assert hit["page"] and 1 <= hit["page"] <= 28
+        assert hit["citation"].endswith(f"tr. {hit['page']}")
+    doc = real_client.get(f"/api/documents/{top[0]['doc_id']}").get_json()
+    chapter_two = {u["anchor"] for u in doc["units"] if u["path"].startswith("Chương II ›")}
+    assert sum(h["anchor"] in chapter_two for h in top[:3]) >= 2
+
+
+@pytest.mark.parametrize("q", ["100/2015/QH13", "bo luat hinh su 2015", "Bộ luật hình sự 2015", "BLHS 2015"])
+def test_criminal_code_first(real_client, q):
+    hits = real_client.get("/api/search", query_string={"q": q}).get_json()["hits"]
+    assert hits[0]["doc_number"] == "100/2015/QH13", [h["citation"] for h in hits[:3]]

@@ -1,0 +1,215 @@
+"""Load run: N concurrent HTTP clients for a fixed time over a fixed query mix.
+
+    # against a server started with `make run` (waitress, 8 threads, 127.0.0.1:8000)
+    .venv/bin/python bench/load.py --url http://127.0.0.1:8000 --clients 8 --seconds 60
+
+    # or let the script start the same waitress command on a free port
+    .venv/bin/python bench/load.py --serve --index index --corpus corpus
+
+Each client keeps one HTTP/1.1 connection and walks the mix in a fixed order from its own
+offset, so two runs send the same requests. Prints req/s, latency percentiles and errors
+(any status other than 200, or a dropped connection), overall and per kind of request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SEARCHES = [
+    "năng suất chất lượng", "nang suat chat luong", "hỗ trợ doanh nghiệp nhỏ và vừa",
+    "chứng nhận ISO 9001", "9322/QĐ-TTg", "QĐ 9322", "kế hoạch 9116", '"nâng cao năng suất"',
+    "tăng ca", "thông tư 901", "trách nhiệm của Ủy ban nhân dân tỉnh", "kinh phí thực hiện",
+    "đào tạo chuyên gia năng suất", "chuyển đổi số", "nghị quyết hội đồng nhân dân", "khoa học và công nghệ",
+]
+
+
+def request_mix() -> list[tuple[str, str]]:
+    """(kind, path): 70% searches (HTML and JSON, some filtered or paged), 20% document pages,
+    10% health/API."""
+    mix: list[tuple[str, str]] = []
+    for i, q in enumerate(SEARCHES):
+        quoted = urllib.parse.quote(q)
+        mix.append(("search_html", f"/?q={quoted}"))
+        mix.append(("search_json", f"/api/search?q={quoted}"))
+        if i % 4 == 0:
+            mix.append(("search_json", f"/api/search?q={quoted}&page=2&per_page=10"))
+        if i % 4 == 1:
+            mix.append(("search_json", f"/api/search?q={quoted}&sort=newest"))
+    return mix
+
+
+def document_paths(conn: http.client.HTTPConnection) -> list[tuple[str, str]]:
+    conn.request("GET", "/api/search?q=" + urllib.parse.quote("điều") + "&per_page=50")
+    data = json.loads(conn.getresponse().read())
+    doc_ids = sorted({h["doc_id"] for h in data.get("hits", [])})
+    paths = []
+    for doc_id in doc_ids:
+        paths.append(("document_html", f"/documents/{doc_id}"))
+        paths.append(("document_json", f"/api/documents/{doc_id}"))
+    return paths
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    k = min(len(sorted_values) - 1, max(0, round(p / 100 * (len(sorted_values) - 1))))
+    return sorted_values[k]
+
+
+def run(host: str, port: int, clients: int, seconds: float) -> dict:
+    probe = http.client.HTTPConnection(host, port, timeout=30)
+    mix = request_mix()
+    docs = document_paths(probe)
+    probe.close()
+    # 20% documents, 10% health: interleave them into the mix at fixed positions
+    full: list[tuple[str, str]] = []
+    for i, item in enumerate(mix):
+        full.append(item)
+        if docs and i % 3 == 0:
+            full.append(docs[(i // 3) % len(docs)])
+        if i % 7 == 0:
+            full.append(("health", "/api/health"))
+
+    latencies: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, list[str]] = defaultdict(list)
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+    start_barrier = threading.Barrier(clients)
+
+    def client(n: int) -> None:
+        conn = http.client.HTTPConnection(host, port, timeout=30)
+        i = n * len(full) // clients
+        local_lat: dict[str, list[float]] = defaultdict(list)
+        local_err: dict[str, list[str]] = defaultdict(list)
+        start_barrier.wait()
+        while time.monotonic() < deadline:
+            kind, path = full[i % len(full)]
+            i += 1
+            t = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException) as exc:
+                status = type(exc).__name__
+                conn.close()
+                conn = http.client.HTTPConnection(host, port, timeout=30)
+            elapsed = time.perf_counter() - t
+            local_lat[kind].append(elapsed)
+            if status != 200:
+                local_err[kind].append(f"{status} {path}")
+        conn.close()
+        with lock:
+            for k, v in local_lat.items():
+                latencies[k].extend(v)
+            for k, v in local_err.items():
+                errors[k].extend(v)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.monotonic() - started
+
+    def summary(values: list[float], errs: int) -> dict:
+        values = sorted(values)
+        return {
+            "requests": len(values), "errors": errs,
+            "p50_ms": round(percentile(values, 50) * 1000, 1), "p90_ms": round(percentile(values, 90) * 1000, 1),
+            "p99_ms": round(percentile(values, 99) * 1000, 1), "max_ms": round(values[-1] * 1000, 1) if values else None,
+        }
+
+    everything = [v for vs in latencies.values() for v in vs]
+    total_errors = sum(len(v) for v in errors.values())
+    return {
+        "clients": clients, "seconds": round(wall, 1),
+        "req_per_s": round(len(everything) / wall, 1),
+        **summary(everything, total_errors),
+        "by_kind": {k: summary(v, len(errors.get(k, []))) for k, v in sorted(latencies.items())},
+        "error_samples": [e for v in errors.values() for e in v][:10],
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(index: str, corpus: str, port: int) -> subprocess.Popen:
+    """The `make run` server command."""
+    env = {**os.environ, "INDEX_DIR": index, "CORPUS_DIR": corpus}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "waitress", "--host=127.0.0.1", f"--port={port}", "--threads=8",
+         "--call", "search_app:create_app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/health")
+            if conn.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("server did not start: " + proc.stderr.read().decode(errors="replace")[-2000:])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default="http://127.0.0.1:8000", help="server to load (default %(default)s)")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--serve", action="store_true", help="start `make run`'s waitress command on a free port")
+    parser.add_argument("--index", default="index")
+    parser.add_argument("--corpus", default="corpus")
+    parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    args = parser.parse_args()
+
+    server = None
+    if args.serve:
+        port = free_port()
+        server = serve(args.index, args.corpus, port)
+        host = "127.0.0.1"
+    else:
+        url = urllib.parse.urlsplit(args.url)
+        host, port = url.hostname or "127.0.0.1", url.port or 80
+    try:
+        result = run(host, port, args.clients, args.seconds)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(f"{result['clients']} clients, {result['seconds']}s: {result['requests']} requests, "
+              f"{result['req_per_s']} req/s, p50 {result['p50_ms']} ms, p90 {result['p90_ms']} ms, "
+              f"p99 {result['p99_ms']} ms, max {result['max_ms']} ms, errors {result['errors']}")
+        for kind, s in result["by_kind"].items():
+            print(f"  {kind:14} {s['requests']:6} req  p50 {s['p50_ms']:7} ms  p99 {s['p99_ms']:7} ms  errors {s['errors']}")
+        for sample in result["error_samples"]:
+            print("  error:", sample)
+    return 1 if result["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
