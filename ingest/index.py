@@ -137,6 +137,16 @@ def current_generation(index_dir: Path) -> Path | None:
     return path if GENERATION_RE.match(name) and path.is_dir() else None
 
 
+def schema_matches(generation: Path) -> bool:
+    """False when the code's schema has fields the generation lacks (or the reverse): the
+    next run must rebuild the index from scratch rather than add records to it."""
+    try:
+        names = set(whoosh_index.open_dir(str(generation)).schema.names())
+    except Exception:
+        return False
+    return names == set(schema().names())
+
+
 def next_generation_name(index_dir: Path) -> str:
     numbers = [int(m.group(1)) for p in index_dir.iterdir() if (m := GENERATION_RE.match(p.name))]
     return f"gen-{max(numbers, default=0) + 1:06d}"
@@ -152,13 +162,13 @@ class GenerationWriter:
     `add_segment` joins to the commit.
     """
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, fresh: bool = False):
         self.index_dir = index_dir
         self.base = current_generation(index_dir)
         self.name = next_generation_name(index_dir)
         self.tmp = index_dir / f"{self.name}.tmp-{os.getpid()}"
         self.segments: list = []  # written by SegmentSinks in parser processes
-        if self.base is not None:
+        if self.base is not None and not fresh:
             shutil.copytree(self.base, self.tmp, copy_function=_link_or_copy)
             for lock in self.tmp.glob("*WRITELOCK*"):
                 lock.unlink()

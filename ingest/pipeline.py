@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .document import build_document, doc_id_for, group_key, part_order
 from .extract import EXTRACT_VERSION, SUPPORTED_SUFFIXES, ExtractedFile, ExtractedPage, ExtractionError, extract
-from .index import GenerationWriter, current_generation, read_json, remove_stale_temporaries
+from .index import GenerationWriter, current_generation, read_json, remove_stale_temporaries, schema_matches
 from .metadata import read_sidecar
 from .model import Document
 
@@ -187,8 +187,12 @@ def run_ingest(corpus: Path, index_dir: Path, workers: int | None = None, progre
     with index_lock(index_dir):
         report.removed_temporaries = remove_stale_temporaries(index_dir)
         base = current_generation(index_dir)
-        manifest = read_json(base / "manifest.json") if base else {"files": {}, "documents": {}}
-        catalog = read_json(base / "catalog.json") if base else {}
+        # A schema change (a field added to the index) rebuilds every document into a fresh
+        # generation; the published one serves until it is ready.
+        rebuild = base is not None and not schema_matches(base)
+        fresh = base is None or rebuild
+        manifest = read_json(base / "manifest.json") if not fresh else {"files": {}, "documents": {}}
+        catalog = read_json(base / "catalog.json") if not fresh else {}
         report.generation = base.name if base else ""
 
         t = time.monotonic()
@@ -214,7 +218,7 @@ def run_ingest(corpus: Path, index_dir: Path, workers: int | None = None, progre
         # The next generation is opened before parsing: parser processes index what they
         # parse into segments of their own (two cores index in parallel, and no Document
         # travels back to this process).
-        writer = GenerationWriter(index_dir) if todo or removed else None
+        writer = GenerationWriter(index_dir, fresh=rebuild) if todo or removed else None
         try:
             report.generation = _parse_index_publish(
                 report, writer, jobs, todo, removed, old_docs, catalog, workers, progress, t,
