@@ -38,10 +38,6 @@ W_DOC_NAME, W_DOC_NAME_FOLDED = 0.5, 0.35
 W_COMPOUND = 0.4
 W_PHRASE = 2.0
 W_BIGRAM = 1.0  # adjacent syllable pairs ("bigrams", "bigrams_folded" fields); 0 = not queried
-FOLDED_FOR_ACCENTED = False  # also match an accented query word in the folded fields
-DEDUPE_WORDS = True  # a word typed twice counts once
-PRELOADED_OR = True
-USE_STOP_SYLLABLES = False  # leave query_data.toml [stop_syllables] out of the term clauses
 W_NUMBER_FULL, W_NUMBER_PART = 40.0, 20.0
 BM25_K1, BM25_B = 0.8, 0.75
 
@@ -54,11 +50,6 @@ class QueryError(ValueError):
 def query_data() -> dict:
     with open(Path(__file__).with_name("query_data.toml"), "rb") as fh:
         return tomllib.load(fh)
-
-
-@lru_cache(maxsize=1)
-def stop_syllables() -> frozenset[str]:
-    return frozenset(query_data()["stop_syllables"]["syllables"])
 
 
 @dataclass
@@ -161,7 +152,7 @@ def parse_query(raw: str) -> ParsedQuery:
 def _term_clause(word: str, boost: float = 1.0) -> Q.Query:
     folded = fold(word)
     subs = []
-    if FOLDED_FOR_ACCENTED or not has_diacritics(word):
+    if not has_diacritics(word):  # an accented word matches its own spelling only
         subs += [
             Q.Term("text_folded", folded, boost=W_TEXT_FOLDED * boost),
             Q.Term("heading_folded", folded, boost=W_HEADING_FOLDED * boost),
@@ -184,13 +175,7 @@ def _phrase(words: list[str], boost: float) -> Q.Query:
 
 
 def build_query(parsed: ParsedQuery) -> Q.Query:
-    words = list(dict.fromkeys(parsed.words)) if DEDUPE_WORDS else parsed.words
-    if USE_STOP_SYLLABLES:
-        # Function syllables match most clauses: they slow the disjunction and barely rank.
-        # They still count inside bigrams and phrases.
-        stop = stop_syllables()
-        content = [w for w in words if w not in stop]
-        words = content or words
+    words = list(dict.fromkeys(parsed.words))  # a word typed twice counts once
     should: list[Q.Query] = [t for w in words for t in _term_clause(w).subqueries]
     if W_BIGRAM:
         # A pair typed with its accents matches exactly; one typed without them, folded.
@@ -221,7 +206,7 @@ def _disjunction(should: list[Q.Query]) -> Q.Query:
     """Sum of the clauses' scores. Scores are accumulated clause by clause in an array
     (PreloadedOr): with a question's 50–150 clauses, Whoosh's default tree of union matchers
     spends seconds per query on an index of 20,000 clauses; the sum is the same."""
-    return PreloadedOr(should) if PRELOADED_OR else Q.Or(should)
+    return PreloadedOr(should)
 
 
 class DeadlineFilterCollector(collectors.FilterCollector):
