@@ -69,19 +69,27 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[k]
 
 
-def run(host: str, port: int, clients: int, seconds: float) -> dict:
+def full_mix(host: str, port: int) -> list[tuple[str, str]]:
+    """The searches of request_mix() with document pages (20%) and health (10%) interleaved
+    at fixed positions."""
     probe = http.client.HTTPConnection(host, port, timeout=30)
-    mix = request_mix()
     docs = document_paths(probe)
     probe.close()
-    # 20% documents, 10% health: interleave them into the mix at fixed positions
     full: list[tuple[str, str]] = []
-    for i, item in enumerate(mix):
+    for i, item in enumerate(request_mix()):
         full.append(item)
         if docs and i % 3 == 0:
             full.append(docs[(i // 3) % len(docs)])
         if i % 7 == 0:
             full.append(("health", "/api/health"))
+    return full
+
+
+def run(host: str, port: int, clients: int, seconds: float,
+        requests: list[tuple[str, str]] | None = None) -> dict:
+    """`clients` threads send `requests` ((kind, path) pairs; default: full_mix()) in a loop
+    until `seconds` have passed."""
+    full = requests or full_mix(host, port)
 
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, list[str]] = defaultdict(list)
@@ -152,16 +160,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(index: str, corpus: str, port: int) -> subprocess.Popen:
-    """The `make run` server command."""
+def serve(index: str, corpus: str, port: int, start_timeout: float = 30) -> subprocess.Popen:
+    """The `make run` server command, once it answers /api/health."""
     env = {**os.environ, "INDEX_DIR": index, "CORPUS_DIR": corpus}
     proc = subprocess.Popen(
         [sys.executable, "-m", "waitress", "--host=127.0.0.1", f"--port={port}", "--threads=8",
          "--call", "search_app:create_app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + start_timeout
+    while time.monotonic() < deadline and proc.poll() is None:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/api/health")

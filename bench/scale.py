@@ -50,14 +50,12 @@ import random
 import re
 import resource
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import unicodedata
 import urllib.parse
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -373,79 +371,24 @@ def run_queries(index: Path, queries: list[tuple[str, str]]) -> dict:
 # 4. HTTP
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def http_load(index: Path, corpus: Path, queries: list[tuple[str, str]], seconds: float,
               clients: int = 8) -> dict:
-    port = free_port()
-    env = dict(os.environ, INDEX_DIR=str(index), CORPUS_DIR=str(corpus))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "waitress", "--host=127.0.0.1", f"--port={port}", "--threads=8",
-         "--call", "search_app:create_app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
+    """The same waitress command as `make run`, loaded by bench/load.py with the query set."""
+    import load
+
+    port = load.free_port()
+    server = load.serve(str(index), str(corpus), port, start_timeout=60)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/api/health")
-                if conn.getresponse().status == 200:
-                    conn.close()
-                    break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the server did not start: {server.stderr.read()[-2000:]}")
-            time.sleep(0.2)
-        paths = [f"/api/search?q={urllib.parse.quote(q)}" for _, q in queries]
+        paths = [("search_json", f"/api/search?q={urllib.parse.quote(q)}") for _, q in queries]
         warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        for path in paths[:8]:
+        for _, path in paths[:8]:
             warm.request("GET", path)
             warm.getresponse().read()
         warm.close()
-
-        latencies: list[list[float]] = [[] for _ in range(clients)]
-        errors = [0] * clients
-        start_at = time.monotonic()
-        stop_at = start_at + seconds
-
-        def client(i: int) -> None:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            j = i * len(paths) // clients
-            while time.monotonic() < stop_at:
-                path = paths[j % len(paths)]
-                j += 1
-                t = time.perf_counter()
-                try:
-                    conn.request("GET", path)
-                    response = conn.getresponse()
-                    body = response.read()
-                    ok = response.status == 200 and body.startswith(b"{")
-                except (OSError, http.client.HTTPException):
-                    ok = False
-                    conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                latencies[i].append(time.perf_counter() - t)
-                if not ok:
-                    errors[i] += 1
-            conn.close()
-
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.monotonic() - start_at
-        all_lat = [x for lat in latencies for x in lat]
+        result = load.run("127.0.0.1", port, clients, seconds, paths)
         return {
-            "requests": len(all_lat), "rps": len(all_lat) / elapsed,
-            "p50_ms": percentile(all_lat, 50) * 1000, "p99_ms": percentile(all_lat, 99) * 1000,
-            "errors": sum(errors), "seconds": elapsed,
+            "requests": result["requests"], "rps": result["req_per_s"], "p50_ms": result["p50_ms"],
+            "p99_ms": result["p99_ms"], "errors": result["errors"], "seconds": result["seconds"],
         }
     finally:
         server.terminate()

@@ -18,7 +18,7 @@ from whoosh.scoring import BM25F
 
 from ingest.analysis import compounds, syllables
 from ingest.document import meta_display_name
-from ingest.index import CURRENT_FILE, current_generation, read_json
+from ingest.index import current_generation, read_json
 from ingest.model import DocMeta
 from ingest.references import NUMBER_RE, number_key
 from ingest.textnorm import fold, has_diacritics, normalize
