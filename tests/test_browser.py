@@ -96,6 +96,26 @@ def console_errors(driver) -> list[str]:
             if e["level"] == "SEVERE" and "favicon.ico" not in e["message"]]
 
 
+def click_and_wait_for_new_page(driver, element) -> None:
+    """Click `element` and wait until the browser has loaded a different document.
+
+    `EC.staleness_of` is not enough: while the old document is being torn down Chromium
+    can answer with "Node with given id does not belong to the document" instead of a
+    stale-element error. A mark set on the old document tells the two pages apart.
+    """
+    driver.execute_script("window.__oldPage = true;")
+    element.click()
+
+    def new_document_ready(d) -> bool:
+        try:
+            return d.execute_script(
+                "return !window.__oldPage && document.readyState === 'complete';")
+        except WebDriverException:
+            return False
+
+    wait(driver).until(new_document_ready)
+
+
 def search_from_box(driver, base: str, text: str) -> None:
     """Type `text` into the search box of the current page (the home page if none) and submit."""
     if not driver.current_url.startswith(base):
@@ -104,9 +124,7 @@ def search_from_box(driver, base: str, text: str) -> None:
     box.clear()
     box.send_keys(text)
     assert box.get_attribute("value") == text  # the diacritics survived typing
-    old_page = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.CSS_SELECTOR, "form.searchbox button[type=submit]").click()
-    wait(driver).until(EC.staleness_of(old_page))
+    click_and_wait_for_new_page(driver, driver.find_element(By.CSS_SELECTOR, "form.searchbox button[type=submit]"))
     wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, "footer.site")))
 
 
@@ -189,9 +207,7 @@ def test_type_facet_filters_the_results(driver, live_server):
     facet = driver.find_element(By.CSS_SELECTOR, ".facets .facet[data-facet=type]")
     assert facet.find_element(By.TAG_NAME, "h2").text.casefold() == "loại văn bản".casefold()
     link = facet.find_element(By.XPATH, ".//a[normalize-space(.)='Quyết định']")
-    old_page = driver.find_element(By.TAG_NAME, "html")
-    link.click()
-    wait(driver).until(EC.staleness_of(old_page))
+    click_and_wait_for_new_page(driver, link)
     wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".results .doc-group")))
 
     params = query_params(driver.current_url)
@@ -218,9 +234,7 @@ def test_open_hit_lands_on_its_anchor_with_the_same_citation(driver, live_server
     shown = citation_of(hit)
     link = hit.find_element(By.CSS_SELECTOR, "a.open-unit")
     assert link.text.startswith("Mở tại ")
-    old_page = driver.find_element(By.TAG_NAME, "html")
-    link.click()
-    wait(driver).until(EC.staleness_of(old_page))
+    click_and_wait_for_new_page(driver, link)
     wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.fulltext")))
 
     url = urlsplit(driver.current_url)
