@@ -2,10 +2,13 @@
 
 Three token streams are produced from the same normalized text:
 
-* syllables, lowercased ("điều", "khoản") — recall and phrases;
-* the same syllables accent-folded ("dieu", "khoan") — queries typed without diacritics;
+* syllables, lowercased ("điều", "khoản") — recall;
+* adjacent syllable pairs ("hợp_đồng") — phrases, and a ranking signal;
 * underthesea compounds joined by "_" ("doanh_nghiệp") — a ranking signal only, because
   underthesea segments differently by context, case and accents.
+
+Accent-folded forms ("dieu", "hop_dong") are not written: the query side adds up the
+postings of every accented spelling that folds to the same form (search_app/engine.py).
 
 All tokens carry the true character offsets of the text they came from.
 """
@@ -18,7 +21,7 @@ from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
 
-from .textnorm import fold, normalize
+from .textnorm import normalize
 
 SYLLABLE_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -41,13 +44,6 @@ class SegmentedText(str):
 def syllables(text: str) -> list[tuple[str, int, int]]:
     """(lowercased syllable, start, end) for every syllable in normalized text."""
     return [(m.group().lower(), m.start(), m.end()) for m in SYLLABLE_RE.finditer(text)]
-
-
-def bigrams(text: str, folded: bool = False) -> list[tuple[str, int, int]]:
-    """Adjacent syllable pairs joined by "_" ("hợp_đồng"; folded "hop_dong"), spanning both."""
-    items = syllables(text)
-    f = fold if folded else str
-    return [(f"{f(a)}_{f(b)}", s, e) for (a, s, _), (b, _, e) in zip(items, items[1:])]
 
 
 _TOKENIZER_LOCK = threading.Lock()
@@ -126,7 +122,7 @@ def compounds(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-# The index writer passes the same text to several fields (text, text_folded, bigrams):
+# The index writer passes the same text to several fields (text, bigrams):
 # the last normalization and syllable split are kept for the next field. (Tuples are
 # replaced whole, so threads at worst miss the cache; the lists are only read.)
 _LAST_NORMALIZED: tuple[str, str] = ("", "")
@@ -154,15 +150,35 @@ def _syllables_of(value: str) -> list[tuple[str, int, int]]:
 
 
 class VietnameseTokenizer(Tokenizer):
-    """Whoosh tokenizer: mode "exact", "folded", "compound", "bigram" or "bigram_folded"."""
+    """Whoosh tokenizer: mode "exact", "compound" or "bigram"."""
 
     def __init__(self, mode: str = "exact"):
-        if mode not in ("exact", "folded", "compound", "bigram", "bigram_folded"):
+        if mode not in ("exact", "compound", "bigram"):
             raise ValueError(mode)
         self.mode = mode
 
     def __eq__(self, other):
         return isinstance(other, VietnameseTokenizer) and other.mode == self.mode
+
+    def items(self, value: str) -> list[tuple[str, int, int]]:
+        """(token text, start, end) of every token of normalized `value`."""
+        if self.mode == "compound":
+            return compounds(value)
+        words = _syllables_of(value)
+        if self.mode == "bigram":
+            return [(f"{a}_{b}", s, e) for (a, s, _), (b, _, e) in zip(words, words[1:])]
+        return words
+
+    def token_texts(self, value: str) -> list[str]:
+        """The texts of the tokens of `value`, for the index writer (no offsets needed)."""
+        if not isinstance(value, SegmentedText):
+            value = _normalized(value)
+        if self.mode == "compound":
+            return [text for text, _, _ in compounds(value)]
+        words = SYLLABLE_RE.findall(value.lower())
+        if self.mode == "bigram":
+            return [f"{a}_{b}" for a, b in zip(words, words[1:])]
+        return words
 
     def __call__(
         self,
@@ -180,18 +196,9 @@ class VietnameseTokenizer(Tokenizer):
         if not isinstance(value, SegmentedText):
             value = _normalized(value)
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if self.mode == "compound":
-            items = compounds(value)
-        elif self.mode == "bigram":
-            words = _syllables_of(value)
-            items = [(f"{a}_{b}", s, e) for (a, s, _), (b, _, e) in zip(words, words[1:])]
-        elif self.mode == "bigram_folded":
-            words = _syllables_of(value)
-            items = [(f"{fold(a)}_{fold(b)}", s, e) for (a, s, _), (b, _, e) in zip(words, words[1:])]
-        else:
-            items = _syllables_of(value)
+        items = self.items(value)
         for pos, (text, start, end) in enumerate(items):
-            token.text = fold(text) if self.mode == "folded" else text
+            token.text = text
             token.boost = 1.0
             token.stopped = False
             if keeporiginal:
@@ -208,16 +215,8 @@ def exact_analyzer():
     return VietnameseTokenizer("exact")
 
 
-def folded_analyzer():
-    return VietnameseTokenizer("folded")
-
-
 def compound_analyzer():
     return VietnameseTokenizer("compound")
-
-
-def bigram_folded_analyzer():
-    return VietnameseTokenizer("bigram_folded")
 
 
 def bigram_analyzer():

@@ -15,13 +15,18 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import re
 import shutil
+from collections import Counter
+from itertools import islice
 from pathlib import Path
 
 from whoosh import fields, index as whoosh_index
+from whoosh.system import pack_uint
+from whoosh.writing import PostingPool
 
-from .analysis import bigram_analyzer, bigram_folded_analyzer, compound_analyzer, exact_analyzer, folded_analyzer
+from .analysis import bigram_analyzer, compound_analyzer, exact_analyzer
 from .document import meta_display_name, unit_segmented_text
 from .model import Document, Unit
 from .references import number_key
@@ -31,8 +36,20 @@ GENERATION_RE = re.compile(r"^gen-(\d{6})$")
 KEEP_GENERATIONS = 2  # the published one and the one before, for readers still on it
 
 
+class WordsField(fields.TEXT):
+    """A TEXT field without positions, indexed from the tokenizer's texts directly: Whoosh's
+    way (a Token object per word, then counting) was a fifth of the batch job's time."""
+
+    def __init__(self, analyzer, stored: bool = False):
+        super().__init__(analyzer=analyzer, stored=stored, phrase=False)
+
+    def index(self, value, **kwargs):
+        counts = Counter(self.analyzer.token_texts(value))
+        return [(word.encode("utf-8"), n, float(n), pack_uint(n)) for word, n in counts.items()]
+
+
 def schema() -> fields.Schema:
-    exact, folded, compound = exact_analyzer(), folded_analyzer(), compound_analyzer()
+    exact, compound = exact_analyzer(), compound_analyzer()
     return fields.Schema(
         unit_id=fields.ID(stored=True, unique=True),
         doc_id=fields.ID(stored=True),
@@ -40,15 +57,12 @@ def schema() -> fields.Schema:
         kind=fields.ID(stored=True),
         label=fields.STORED,
         path=fields.STORED,
-        heading=fields.TEXT(analyzer=exact, stored=True),
-        heading_folded=fields.TEXT(analyzer=folded),
-        text=fields.TEXT(analyzer=exact, stored=True),
-        text_folded=fields.TEXT(analyzer=folded),
-        compounds=fields.TEXT(analyzer=compound, phrase=False),
-        bigrams=fields.TEXT(analyzer=bigram_analyzer(), phrase=False),
-        bigrams_folded=fields.TEXT(analyzer=bigram_folded_analyzer(), phrase=False),
-        doc_name=fields.TEXT(analyzer=exact, phrase=False),
-        doc_name_folded=fields.TEXT(analyzer=folded, phrase=False),
+        heading=WordsField(exact, stored=True),
+        # No positions: a phrase is found through the word pairs of the bigrams fields.
+        text=WordsField(exact, stored=True),
+        compounds=WordsField(compound),
+        bigrams=WordsField(bigram_analyzer()),
+        doc_name=WordsField(exact),
         doc_type=fields.ID(stored=True, sortable=True),
         issuer=fields.ID(stored=True, sortable=True),
         year=fields.ID(stored=True, sortable=True),
@@ -106,14 +120,10 @@ def records(document: Document):
             label=unit.label,
             path=unit.path,
             heading=heading,
-            heading_folded=heading,
             text=text,
-            text_folded=text,
             compounds=unit_segmented_text(document, unit),
             bigrams=text,
-            bigrams_folded=text,
             doc_name=name,
-            doc_name_folded=name,
             doc_type=meta.doc_type,
             issuer=meta.issuer,
             year=meta.year,
@@ -137,14 +147,26 @@ def current_generation(index_dir: Path) -> Path | None:
     return path if GENERATION_RE.match(name) and path.is_dir() else None
 
 
+def schema_signature(s: fields.Schema) -> dict[str, tuple]:
+    """What the records of a field depend on: its type, posting format, analyzer, storage."""
+    def kind(obj) -> str | None:
+        return type(obj).__name__ if obj is not None else None
+
+    return {
+        name: (kind(field), kind(field.format), repr(getattr(field, "analyzer", None)),
+               field.stored, field.scorable, kind(field.column_type))
+        for name, field in s.items()
+    }
+
+
 def schema_matches(generation: Path) -> bool:
-    """False when the code's schema has fields the generation lacks (or the reverse): the
-    next run must rebuild the index from scratch rather than add records to it."""
+    """False when the generation was written with other fields, formats or analyzers than
+    the code's schema: the next run must rebuild the index rather than add records to it."""
     try:
-        names = set(whoosh_index.open_dir(str(generation)).schema.names())
+        written = whoosh_index.open_dir(str(generation)).schema
     except Exception:
         return False
-    return names == set(schema().names())
+    return schema_signature(written) == schema_signature(schema())
 
 
 def next_generation_name(index_dir: Path) -> str:
@@ -307,10 +329,48 @@ class _PreloadedLengths:
         return bytes(reader._dbfile.get(reader._basepos, reader._count))
 
 
+class _ChunkedPostingPool(PostingPool):
+    """Whoosh's posting pool, writing its sorted runs to disk in pickled chunks rather than
+    one pickle call per posting (a third of the indexing time on the 70,705 articles)."""
+
+    CHUNK = 20_000
+
+    def add(self, item):
+        # item = (fieldname, term bytes, docnum, weight, value bytes); the size estimate is
+        # Whoosh's, without its per-posting checks.
+        self.currentsize += 158 + len(item[0]) + 2 * len(item[1]) + len(item[4] or b"")
+        if self.currentsize > self.limit:
+            self.save()
+        self.current.append(item)
+
+    def _write_run(self, f, items):
+        items = iter(items)
+        while chunk := list(islice(items, self.CHUNK)):
+            pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
+        f.close()
+
+    def _read_run(self, path):
+        f = self._open_run(path)
+        try:
+            while True:
+                try:
+                    chunk = pickle.load(f)
+                except EOFError:
+                    return
+                yield from chunk
+        finally:
+            f.close()
+            self._remove_run(path)
+
+
 def _segment_writer_class():
     from whoosh.writing import SegmentWriter
 
     class FastSegmentWriter(SegmentWriter):
+        def __init__(self, ix, limitmb: int = 128, **kwargs):
+            super().__init__(ix, limitmb=limitmb, **kwargs)
+            self.pool = _ChunkedPostingPool(self._tempstorage, self.newsegment, limitmb=limitmb)
+
         def _flush_segment(self):
             self.perdocwriter.close()
             pdr = self.per_document_reader() if self.codec.length_stats else None

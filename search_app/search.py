@@ -12,8 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from markupsafe import Markup, escape
-from whoosh import collectors, index as whoosh_index, query as Q, sorting
-from whoosh.query.compound import PreloadedOr
+import numpy as np
+from whoosh import index as whoosh_index, query as Q
 from whoosh.scoring import BM25F
 
 from ingest.analysis import compounds, syllables
@@ -22,6 +22,8 @@ from ingest.index import current_generation, read_json
 from ingest.model import DocMeta
 from ingest.references import NUMBER_RE, number_key
 from ingest.textnorm import fold, has_diacritics, normalize
+
+from .engine import Deadline, Engine
 
 MAX_QUERY_CHARS = 500
 MAX_PAGE = 50
@@ -198,42 +200,8 @@ def build_query(parsed: ParsedQuery) -> Q.Query:
     if parsed.number_only and not parsed.phrases:
         required.append(Q.Or([Q.Term("number_keys", k) for k, _ in parsed.number_keys]))
     if required:
-        return Q.AndMaybe(Q.And(required), _disjunction(should)) if should else Q.And(required)
-    return _disjunction(should)
-
-
-def _disjunction(should: list[Q.Query]) -> Q.Query:
-    """Sum of the clauses' scores. Scores are accumulated clause by clause in an array
-    (PreloadedOr): with a question's 50–150 clauses, Whoosh's default tree of union matchers
-    spends seconds per query on an index of 20,000 clauses; the sum is the same."""
-    return PreloadedOr(should)
-
-
-class DeadlineFilterCollector(collectors.FilterCollector):
-    """Filters by `allow` and stops at a deadline, checked between matches.
-
-    Whoosh's TimeLimitCollector cannot wrap a FilterCollector (the filter is bypassed), and its
-    SIGALRM mode only works in the main thread, not in the server's worker threads.
-    """
-
-    def __init__(self, child, allow, deadline: float):
-        super().__init__(child, allow=allow)
-        self.deadline = deadline
-
-    def collect_matches(self):
-        child = self.child
-        allow = self._allow
-        clock = time.monotonic
-        deadline = self.deadline
-        for n, sub_docnum in enumerate(child.matches()):
-            # First check after 64 matches: a slow start (a generation opened cold, a starved
-            # machine) still returns what it found rather than nothing.
-            if n % 64 == 63 and clock() > deadline:
-                raise collectors.TimeLimit
-            if allow is not None and self.offset + sub_docnum not in allow:
-                self.filtered_count += 1
-                continue
-            child.collect(sub_docnum)
+        return Q.AndMaybe(Q.And(required), Q.Or(should)) if should else Q.And(required)
+    return Q.Or(should)
 
 
 @dataclass
@@ -244,6 +212,8 @@ class Generation:
     catalog: dict[str, dict]
     cited_by: dict[str, list[str]]  # number key → doc_ids citing it
     by_number: dict[str, str]  # number key → doc_id
+    engine: Engine
+    issued_rank: np.ndarray  # per engine document index: rank of its date of issue
 
 
 class IndexHandle:
@@ -293,7 +263,14 @@ def _open_generation(path: Path) -> Generation:
             cited_by.setdefault(key, []).append(doc_id)
         if entry["number"]:
             by_number[number_key(entry["number"])] = doc_id
-    return Generation(path.name, path, whoosh_index.open_dir(str(path)), catalog, cited_by, by_number)
+    index = whoosh_index.open_dir(str(path))
+    with index.searcher() as searcher:
+        engine = Engine(searcher, k1=BM25_K1, b=BM25_B)
+    issued = [catalog.get(doc_id, {}).get("issued", "") for doc_id in engine.doc_ids]
+    issued_rank = np.zeros(len(issued), dtype=np.int32)
+    for rank, i in enumerate(sorted(range(len(issued)), key=issued.__getitem__)):
+        issued_rank[i] = rank
+    return Generation(path.name, path, index, catalog, cited_by, by_number, engine, issued_rank)
 
 
 @dataclass
@@ -349,32 +326,48 @@ def search(
         return result
     result.generation = gen.name
     whoosh_query = build_query(parsed) if not parsed.is_empty else Q.Every()
-    filter_query = Q.And([Q.Term(FACET_FIELDS[k], v) for k, v in filters.items()]) if filters else None
     searcher = handle.searcher(gen)
-    sortedby = None
-    if sort == "newest":
-        sortedby = [sorting.FieldFacet("issued", reverse=True), sorting.ScoreFacet()]
-    groupedby = {"doc": sorting.FieldFacet("doc_id", maptype=sorting.Count)}
-    # optimize=False: Whoosh's block-quality optimization can loop forever on some queries.
-    inner = searcher.collector(limit=CANDIDATES, sortedby=sortedby, groupedby=groupedby, optimize=False)
-    collector = DeadlineFilterCollector(inner, filter_query, time.monotonic() + TIME_LIMIT_S)
-    try:
-        searcher.search_with_collector(whoosh_query, collector)
-    except collectors.TimeLimit:
-        result.timed_out = True
-    results = collector.results()
+    engine = gen.engine
+    deadline = Deadline(started + TIME_LIMIT_S)
+    scores, matched = engine.evaluate(searcher, whoosh_query, deadline)
+    matched &= engine.live
+    for name, value in filters.items():
+        matched[~_term_mask(engine, searcher, FACET_FIELDS[name], value)] = False
+    records = np.flatnonzero(matched)
+    result.timed_out = deadline.expired
 
-    doc_counts = results.groups("doc") if "doc" in results.facet_names() else {}
+    doc_indexes = np.unique(engine.record_doc[records])
     for name in FACETS:
         counts: dict[str, int] = {}
-        for doc_id in doc_counts:
-            value = gen.catalog.get(doc_id, {}).get(FACET_FIELDS[name] if name != "year" else "issued", "")
+        for doc_index in doc_indexes.tolist():
+            entry = gen.catalog.get(engine.doc_ids[doc_index], {})
+            value = entry.get(FACET_FIELDS[name] if name != "year" else "issued", "")
             if name == "year":
                 value = value[:4]
             if value:
                 counts[value] = counts.get(value, 0) + 1
         order = sorted(counts.items(), key=lambda kv: (-int(kv[0]) if name == "year" else -kv[1], kv[0]))
         result.facets[name] = [list(kv) for kv in order]
+
+    # A quoted phrase of three words or more was matched by its word pairs: the candidates
+    # are checked against their text, so read more of them.
+    long_phrases = [[fold(w) for w in p] for p in parsed.phrases if len(p) > 2]
+    wanted = CANDIDATES * (4 if long_phrases else 1)
+    record_scores = scores[records]
+    if len(records) > wanted and sort == "relevance":
+        best = np.argpartition(-record_scores, wanted - 1)[:wanted]
+        records, record_scores = records[best], record_scores[best]
+    if sort == "newest":  # newest first, then by score; ties in index order
+        order = np.lexsort((records, -record_scores, -gen.issued_rank[engine.record_doc[records]]))
+    else:
+        order = np.lexsort((records, -record_scores))
+    results = []
+    for record, score in zip(records[order].tolist(), record_scores[order].tolist()):
+        stored = searcher.stored_fields(record)
+        if all(_contains_phrase(stored["text"], p) for p in long_phrases):
+            results.append(Hit(stored, score))
+            if len(results) == CANDIDATES:
+                break
 
     kept = _collapse_nested(results)
     result.total = len(kept)
@@ -386,12 +379,31 @@ def search(
     return result
 
 
+class Hit(dict):
+    """A record's stored fields and its score."""
+
+    def __init__(self, fields: dict, score: float):
+        super().__init__(fields)
+        self.score = score
+
+
+def _contains_phrase(text: str, folded_words: list[str]) -> bool:
+    words = [fold(w) for w, _, _ in syllables(normalize(text))]
+    return f" {' '.join(folded_words)} " in f" {' '.join(words)} "
+
+
+def _term_mask(engine: Engine, searcher, field: str, value: str) -> np.ndarray:
+    mask = np.zeros(engine.size, dtype=bool)
+    mask[engine.term(searcher, field, value)[0]] = True
+    return mask
+
+
 def _collapse_nested(results) -> list:
     """A clause and the article containing it often both match: keep the better of each chain."""
     kept = []
     taken: set[tuple[str, str]] = set()  # (doc_id, anchor) of kept hits
     covered: set[tuple[str, str]] = set()  # (doc_id, ancestor anchor) of kept hits
-    for hit in results[:CANDIDATES]:
+    for hit in results:
         doc_id, anchor = hit["doc_id"], hit["anchor"]
         parts = anchor.split(".")
         ancestors = [".".join(parts[:i]) for i in range(1, len(parts))]

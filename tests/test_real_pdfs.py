@@ -1,7 +1,6 @@
 """Issue checks on the real text-layer PDFs of the national legal database (shared data)."""
 
 import pytest
-from whoosh import index as whoosh_index, query as Q
 
 from ingest.index import current_generation, read_json
 from ingest.model import Document
@@ -74,17 +73,16 @@ def test_phrase_from_middle_of_article_finds_it_with_page(real_index):
     body = doc.unit_text(article)
     words = body.split()
     phrase = " ".join(words[len(words) // 2 : len(words) // 2 + 6])
-    gen = current_generation(real_index[0])
     from ingest.analysis import syllables
+    from search_app.search import IndexHandle, search
 
-    terms = [s for s, _, _ in syllables(phrase)]
-    with whoosh_index.open_dir(str(gen)).searcher() as searcher:
-        hits = searcher.search(Q.Phrase("text", terms), limit=50)
-        matching = [h for h in hits if h["doc_id"] == doc.doc_id]
-        assert matching, phrase
-        article_hit = next(h for h in matching if h["anchor"] == "dieu-123")
-        assert article_hit["page"] == article.page
-        assert doc.pages[article.page - 1].start <= article.start
+    quoted = '"' + " ".join(s for s, _, _ in syllables(phrase)) + '"'
+    hits = search(IndexHandle(real_index[0]), quoted, per_page=50).hits
+    in_article = [h for h in hits if h["doc_id"] == doc.doc_id and h["anchor"].split(".")[0] == "dieu-123"]
+    assert in_article, (quoted, [h["citation"] for h in hits])
+    unit = next(u for u in doc.units if u.anchor == in_article[0]["anchor"])
+    assert in_article[0]["page"] == unit.page
+    assert doc.pages[article.page - 1].start <= article.start
 
 
 def test_second_run_on_real_pdfs_parses_nothing(real_index, real_corpus):

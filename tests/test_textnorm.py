@@ -37,3 +37,26 @@ def test_normalize_keeps_length_of_nfc_text():
 def test_fold(raw, expected):
     assert fold(raw) == expected
     assert has_diacritics(raw) == (raw != expected)
+
+
+# Real lines: a vbpl heading with U+00D0, old tone placement, a plan's numbered item.
+ANALYZER_LINES = [
+    "Ðiều 5. Uỷ ban nhân dân tỉnh Kiên Giang chủ trì, phối hợp thực hiện hoà giải",
+    "a) Hỗ trợ doanh nghiệp nhỏ và vừa áp dụng ISO 9001:2015, HACCP; thuỷ lợi",
+    "CÔNG BÁO/Số 1037 + 1038/Ngày 29-12-2015",
+]
+
+
+@pytest.mark.parametrize("mode", ["exact", "bigram", "compound"])
+@pytest.mark.parametrize("line", ANALYZER_LINES)
+def test_index_writer_tokens_equal_the_analyzer_tokens(mode, line):
+    """The index writer's fast path (token_texts) yields exactly the Whoosh token stream."""
+    from ingest.analysis import SYLLABLE_RE, VietnameseTokenizer
+
+    tokenizer = VietnameseTokenizer(mode)
+    tokens = [(t.text, t.startchar, t.endchar) for t in tokenizer(line, chars=True)]
+    assert tokenizer.token_texts(line) == [text for text, _, _ in tokens]
+    source = normalize(line)
+    for text, start, end in tokens:  # offsets point back into the normalized line
+        piece = source[start:end].lower()
+        assert text == "_".join(SYLLABLE_RE.findall(piece)), (text, piece)

@@ -1,0 +1,291 @@
+"""Whoosh queries scored with numpy over the index's own posting lists.
+
+Whoosh's matchers score one posting at a time in Python: ~30–50 µs per matching record and
+clause, so a question made of common syllables over 300,000 records took a second
+(issue 6). Here each posting list is read once from the Whoosh segment files, turned into
+(record numbers, BM25 contribution) arrays, kept in a bounded cache, and a query is a few
+array additions. The index, its analyzers, statistics and formula stay Whoosh's:
+
+    BM25F term score = idf · tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen)) · boost
+    idf = 1 + ln(records / (df + 1)),  len = Whoosh's one-byte field length
+
+The query trees `search.build_query` makes are evaluated here: Term, Or/PreloadedOr (sum),
+And (all must match, sum), AndMaybe (the first must match, plus the second where it
+matches), Phrase (every adjacent pair of its words, from the pairs fields; scored as the sum
+of its words, as Whoosh scores a phrase) and Every. One difference from Whoosh: the average field length is over the whole index, not
+per segment, so a score no longer depends on how the batch job split its segments.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict
+
+import numpy as np
+from whoosh import query as Q
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.util.numeric import byte_to_length
+
+from ingest.textnorm import fold
+
+POSTINGS_CACHE_BYTES = 256 * 2**20
+# The field holding each adjacent word pair of a text field ("hợp_đồng"): phrases use it.
+PAIR_FIELDS = {"text": "bigrams", "text_folded": "bigrams_folded"}
+# Accent-folded fields are not written to the index: the postings of "hoa" in text_folded are
+# those of hòa, hóa, hoa, họa… in text, added up per record. Counts, lengths and document
+# frequencies come out as those of a field written folded, and so does the BM25 score.
+FOLDED_FIELDS = {"text_folded": "text", "heading_folded": "heading", "doc_name_folded": "doc_name",
+                 "bigrams_folded": "bigrams"}
+_LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
+_EMPTY_IDS = np.empty(0, dtype=np.int32)
+_EMPTY_SCORES = np.empty(0, dtype=np.float32)
+
+
+def _summed(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """One posting list from several: record numbers sorted, frequencies added up."""
+    if not parts:
+        return _EMPTY_IDS, _EMPTY_SCORES
+    if len(parts) == 1:
+        return parts[0]
+    ids = np.concatenate([p[0] for p in parts])
+    tfs = np.concatenate([p[1] for p in parts])
+    unique, where = np.unique(ids, return_inverse=True)
+    return unique.astype(np.int32), np.bincount(where, weights=tfs).astype(np.float32)
+
+
+class Deadline:
+    """Leaves are skipped once `at` (time.monotonic) has passed; `expired` tells the caller."""
+
+    def __init__(self, at: float):
+        self.at = at
+        self.expired = False
+
+    def passed(self) -> bool:
+        if not self.expired and time.monotonic() > self.at:
+            self.expired = True
+        return self.expired
+
+
+class PostingsCache:
+    """LRU of per-term arrays, bounded by their size in bytes. Safe across threads."""
+
+    def __init__(self, max_bytes: int = POSTINGS_CACHE_BYTES):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._entries: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry) -> None:
+        size = entry[0].nbytes + entry[1].nbytes
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = entry
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                _, (ids, scores) = self._entries.popitem(last=False)
+                self.bytes -= ids.nbytes + scores.nbytes
+
+
+class Engine:
+    """Per-generation arrays: which records are live, which document each belongs to, field
+    lengths; and the postings cache. Reading uses the caller's (per-thread) searcher."""
+
+    def __init__(self, searcher, k1: float, b: float, cache_bytes: int = POSTINGS_CACHE_BYTES):
+        reader = searcher.reader()
+        self.k1, self.b = k1, b
+        self.size = reader.doc_count_all()
+        self.cache = PostingsCache(cache_bytes)
+        self._lengths: dict[str, np.ndarray] = {}
+        self._spellings: dict[str, dict[str, list[bytes]]] = {}
+        self._lock = threading.Lock()
+        self.live = np.ones(self.size, dtype=bool)
+        for sub, offset in reader.leaf_readers():
+            deleted = sub.deleted_docs_set
+            if deleted:
+                self.live[np.fromiter(deleted, dtype=np.int64) + offset] = False
+        # The document of each record, as an index into `doc_ids`.
+        self.doc_ids: list[str] = []
+        self.record_doc = np.full(self.size, -1, dtype=np.int32)
+        for term in reader.lexicon("doc_id"):
+            ids, _ = self._read_postings(reader, "doc_id", term)
+            self.record_doc[ids] = len(self.doc_ids)
+            self.doc_ids.append(term.decode("utf-8"))
+
+    # Posting lists
+
+    def _read_postings(self, reader, field: str, term: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """Record numbers (sorted) and term frequencies of `term`, deleted records left out."""
+        id_parts, tf_parts = [], []
+        for sub, offset in reader.leaf_readers():
+            if (field, term) not in sub:
+                continue
+            # The raw list: deleted records are dropped below with `live`, not one by one.
+            matcher = sub._terms.matcher(field, term, sub.schema[field].format)
+            if isinstance(matcher, W3LeafMatcher):
+                # Whole blocks at a time (whoosh-reloaded 2.7.5 is pinned for this).
+                while not matcher._atend:
+                    matcher._read_ids()
+                    matcher._read_weights()
+                    id_parts.append(np.asarray(matcher._ids, dtype=np.int32) + offset)
+                    tf_parts.append(np.asarray(matcher._weights, dtype=np.float32))
+                    matcher._next_block()
+            else:
+                ids, tfs = [], []
+                while matcher.is_active():
+                    ids.append(matcher.id())
+                    tfs.append(matcher.weight())
+                    matcher.next()
+                id_parts.append(np.asarray(ids, dtype=np.int32) + offset)
+                tf_parts.append(np.asarray(tfs, dtype=np.float32))
+        if not id_parts:
+            return _EMPTY_IDS, _EMPTY_SCORES
+        ids, tfs = np.concatenate(id_parts), np.concatenate(tf_parts)
+        keep = self.live[ids]
+        return (ids, tfs) if keep.all() else (ids[keep], tfs[keep])
+
+    def field_lengths(self, reader, field: str) -> np.ndarray:
+        lengths = self._lengths.get(field)
+        if lengths is None:
+            with self._lock:
+                lengths = self._lengths.get(field)
+                if lengths is None:
+                    lengths = self._lengths[field] = self._read_lengths(reader, field)
+        return lengths
+
+    def _read_lengths(self, reader, field: str) -> np.ndarray:
+        codes = np.zeros(self.size, dtype=np.uint8)
+        for sub, offset in reader.leaf_readers():
+            column = sub._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+            if column is None:
+                continue
+            count = min(column._count, column._doccount)
+            raw = column._dbfile.get(column._basepos, count)
+            codes[offset : offset + count] = np.frombuffer(raw, dtype=np.uint8)
+        return _LENGTH_OF_BYTE[codes]
+
+    def spellings(self, reader, field: str) -> dict[str, list[bytes]]:
+        """Folded form → the terms of `field` that fold to it."""
+        table = self._spellings.get(field)
+        if table is None:
+            with self._lock:
+                table = self._spellings.get(field)
+                if table is None:
+                    table = {}
+                    if field in reader.schema:
+                        for term in reader.lexicon(field):
+                            table.setdefault(fold(term.decode("utf-8")), []).append(term)
+                    self._spellings[field] = table
+        return table
+
+    def term(self, searcher, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Record numbers and unboosted BM25F scores of a term, cached."""
+        key = (field, text)
+        entry = self.cache.get(key)
+        if entry is not None:
+            return entry
+        reader = searcher.reader()
+        source = FOLDED_FIELDS.get(field, field)
+        if source not in searcher.schema:
+            return _EMPTY_IDS, _EMPTY_SCORES
+        schema_field = searcher.schema[source]
+        if source != field:
+            spellings = self.spellings(reader, source).get(text, [])
+            parts = [self._read_postings(reader, source, term) for term in spellings]
+            ids, tfs = _summed(parts)
+            df = len(ids)
+        else:
+            term = schema_field.to_bytes(text)
+            ids, tfs = self._read_postings(reader, source, term)
+            df = reader.doc_frequency(source, term)
+        if len(ids) and schema_field.scorable:
+            idf = 1.0 + math.log(self.size / (df + 1))
+            avg = (reader.field_length(source) / self.size) or 1.0
+            norm = self.k1 * ((1 - self.b) + self.b * self.field_lengths(reader, source)[ids] / avg)
+            scores = (idf * (tfs * (self.k1 + 1)) / (tfs + norm)).astype(np.float32)
+        else:  # Whoosh scores an unscorable field (number_keys) by the term's weight
+            scores = tfs
+        entry = (ids, scores)
+        self.cache.put(key, entry)
+        return entry
+
+    # Query evaluation
+
+    def evaluate(self, searcher, query: Q.Query, deadline: Deadline) -> tuple[np.ndarray, np.ndarray]:
+        """(score per record, matched per record) of a query over the whole index."""
+        if isinstance(query, Q.And):
+            parts = [self.evaluate(searcher, sub, deadline) for sub in query.subqueries]
+            matched = np.logical_and.reduce([m for _, m in parts])
+            scores = np.add.reduce([s for s, _ in parts]) * matched
+        elif isinstance(query, Q.AndMaybe):
+            scores, matched = self.evaluate(searcher, query.a, deadline)
+            optional, _ = self.evaluate(searcher, query.b, deadline)
+            scores = (scores + optional) * matched
+        elif isinstance(query, Q.Every):
+            scores, matched = np.zeros(self.size, dtype=np.float32), self.live.copy()
+        else:
+            scores, matched = np.zeros(self.size, dtype=np.float32), np.zeros(self.size, dtype=bool)
+            self._accumulate(searcher, query, 1.0, scores, matched, deadline)
+            return scores, matched
+        if query.boost != 1.0:
+            scores *= query.boost
+        return scores, matched
+
+    def _accumulate(self, searcher, query, boost, scores, matched, deadline: Deadline) -> None:
+        """Adds a disjunction's leaves into `scores` / `matched` (Whoosh's Or is a sum)."""
+        boost *= query.boost
+        if isinstance(query, Q.Or):
+            for sub in query.subqueries:
+                self._accumulate(searcher, sub, boost, scores, matched, deadline)
+            return
+        if isinstance(query, (Q.And, Q.AndMaybe, Q.Every)):
+            sub_scores, sub_matched = self.evaluate(searcher, query, deadline)
+            scores += sub_scores * boost
+            matched |= sub_matched
+            return
+        if deadline.passed():
+            return
+        if isinstance(query, Q.Term):
+            ids, term_scores = self.term(searcher, query.fieldname, query.text)
+        elif isinstance(query, Q.Phrase):
+            ids, term_scores = self.phrase(searcher, query.fieldname, list(query.words))
+        else:
+            raise TypeError(f"query type not supported by the engine: {type(query).__name__}")
+        if len(ids):
+            scores[ids] += term_scores * boost if boost != 1.0 else term_scores
+            matched[ids] = True
+
+    def phrase(self, searcher, field: str, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Records holding every adjacent pair of the words, scored as the sum of the words.
+
+        Exact for two words; for more, a record could hold the pairs apart, so `search()`
+        checks quoted phrases in the text of the hits it returns. (The text fields keep no
+        positions: a pair is one term of the pairs field.)
+        """
+        postings = [self.term(searcher, field, w) for w in words]
+        if not postings or any(len(ids) == 0 for ids, _ in postings):
+            return _EMPTY_IDS, _EMPTY_SCORES
+        if len(words) == 1:
+            return postings[0]
+        pair_field = PAIR_FIELDS.get(field)
+        if pair_field is None:
+            raise ValueError(f"no pairs field for phrases in {field!r}")
+        candidates = None
+        for a, b in zip(words, words[1:]):
+            ids = self.term(searcher, pair_field, f"{a}_{b}")[0]
+            candidates = ids if candidates is None else np.intersect1d(candidates, ids, assume_unique=True)
+        scores = np.zeros(len(candidates), dtype=np.float32)
+        for ids, term_scores in postings:
+            scores += term_scores[np.searchsorted(ids, candidates)]
+        return candidates, scores
