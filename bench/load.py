@@ -161,7 +161,7 @@ def free_port() -> int:
 
 
 def serve(index: str, corpus: str, port: int, start_timeout: float = 30) -> subprocess.Popen:
-    """The `make run` server command, once it answers /api/health."""
+    """The `make run` server command, once /api/health says its index is open and warm."""
     env = {**os.environ, "INDEX_DIR": index, "CORPUS_DIR": corpus}
     proc = subprocess.Popen(
         [sys.executable, "-m", "waitress", "--host=127.0.0.1", f"--port={port}", "--threads=8",
@@ -173,10 +173,12 @@ def serve(index: str, corpus: str, port: int, start_timeout: float = 30) -> subp
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/api/health")
-            if conn.getresponse().status == 200:
+            response = conn.getresponse()
+            if response.status == 200 and json.loads(response.read()).get("warm"):
                 return proc
         except OSError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     proc.kill()
     raise SystemExit("server did not start: " + proc.stderr.read().decode(errors="replace")[-2000:])
 

@@ -23,6 +23,7 @@ from itertools import islice
 from pathlib import Path
 
 from whoosh import fields, index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.system import pack_uint
 from whoosh.writing import PostingPool
 
@@ -33,7 +34,10 @@ from .references import number_key
 
 CURRENT_FILE = "CURRENT"
 GENERATION_RE = re.compile(r"^gen-(\d{6})$")
-KEEP_GENERATIONS = 2  # the published one and the one before, for readers still on it
+KEEP_GENERATIONS = 2
+# Whoosh writes 128 postings per block, for skipping; the search engine reads whole posting
+# lists, and reads them several times faster in blocks of 1024 (bench/README.md).
+POSTINGS_PER_BLOCK = 1024  # the published one and the one before, for readers still on it
 
 
 class WordsField(fields.TEXT):
@@ -53,7 +57,7 @@ def schema() -> fields.Schema:
     return fields.Schema(
         unit_id=fields.ID(stored=True, unique=True),
         doc_id=fields.ID(stored=True),
-        anchor=fields.STORED,
+        anchor=fields.ID(stored=True, sortable=True),  # a column: search reads it per candidate
         kind=fields.ID(stored=True),
         label=fields.STORED,
         path=fields.STORED,
@@ -368,6 +372,7 @@ def _segment_writer_class():
 
     class FastSegmentWriter(SegmentWriter):
         def __init__(self, ix, limitmb: int = 128, **kwargs):
+            kwargs.setdefault("codec", W3Codec(blocklimit=POSTINGS_PER_BLOCK))
             super().__init__(ix, limitmb=limitmb, **kwargs)
             self.pool = _ChunkedPostingPool(self._tempstorage, self.newsegment, limitmb=limitmb)
 

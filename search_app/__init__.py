@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from .engine import cache_bytes_from_env
 from .search import IndexHandle
 
 
@@ -21,6 +22,7 @@ def create_app(index_dir: str | os.PathLike | None = None, corpus_dir: str | os.
     )
     app.config.update(config)
     app.json.ensure_ascii = False
+    cache_bytes_from_env()  # a bad SEARCH_CACHE_MB stops the app at start, not at a search
     app.extensions["index"] = IndexHandle(Path(app.config["INDEX_DIR"]))
 
     from . import views

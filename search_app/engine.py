@@ -19,6 +19,7 @@ per segment, so a score no longer depends on how the batch job split its segment
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -30,7 +31,9 @@ from whoosh.util.numeric import byte_to_length
 
 from ingest.textnorm import fold
 
-POSTINGS_CACHE_BYTES = 256 * 2**20
+DEFAULT_CACHE_MB = 512
+WARM_SHARE = 0.75  # of the cache, filled with the longest posting lists when a generation opens
+WARM_FIELDS = ("text", "bigrams", "heading", "compounds", "doc_name")
 # The field holding each adjacent word pair of a text field ("hợp_đồng"): phrases use it.
 PAIR_FIELDS = {"text": "bigrams", "text_folded": "bigrams_folded"}
 # Accent-folded fields are not written to the index: the postings of "hoa" in text_folded are
@@ -38,6 +41,8 @@ PAIR_FIELDS = {"text": "bigrams", "text_folded": "bigrams_folded"}
 # frequencies come out as those of a field written folded, and so does the BM25 score.
 FOLDED_FIELDS = {"text_folded": "text", "heading_folded": "heading", "doc_name_folded": "doc_name",
                  "bigrams_folded": "bigrams"}
+FOLDED_SOURCE = {source: folded for folded, source in FOLDED_FIELDS.items()}
+SYLLABLE_FIELDS = ("text", "heading", "doc_name")  # their lexicons are small: read whole
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 _EMPTY_IDS = np.empty(0, dtype=np.int32)
 _EMPTY_SCORES = np.empty(0, dtype=np.float32)
@@ -56,22 +61,35 @@ def _summed(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.
 
 
 class Deadline:
-    """Leaves are skipped once `at` (time.monotonic) has passed; `expired` tells the caller."""
+    """Leaves are skipped once `at` (time.monotonic) has passed; `expired` tells the caller.
+    The first `grace` leaves are always read: a slow start (a generation opened cold, a starved
+    machine) still returns what they found rather than nothing."""
 
-    def __init__(self, at: float):
+    def __init__(self, at: float, grace: int = 8):
         self.at = at
+        self.grace = grace
         self.expired = False
 
     def passed(self) -> bool:
+        if self.grace > 0:
+            self.grace -= 1
+            return False
         if not self.expired and time.monotonic() > self.at:
             self.expired = True
         return self.expired
 
 
+def cache_bytes_from_env() -> int:
+    raw = os.environ.get("SEARCH_CACHE_MB", str(DEFAULT_CACHE_MB))
+    if not raw.strip().isdigit():
+        raise ValueError(f"SEARCH_CACHE_MB must be a whole number of megabytes, not {raw!r}")
+    return int(raw) * 2**20
+
+
 class PostingsCache:
     """LRU of per-term arrays, bounded by their size in bytes. Safe across threads."""
 
-    def __init__(self, max_bytes: int = POSTINGS_CACHE_BYTES):
+    def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self.bytes = 0
         self._entries: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
@@ -102,11 +120,11 @@ class Engine:
     """Per-generation arrays: which records are live, which document each belongs to, field
     lengths; and the postings cache. Reading uses the caller's (per-thread) searcher."""
 
-    def __init__(self, searcher, k1: float, b: float, cache_bytes: int = POSTINGS_CACHE_BYTES):
+    def __init__(self, searcher, k1: float, b: float, cache_bytes: int | None = None):
         reader = searcher.reader()
         self.k1, self.b = k1, b
         self.size = reader.doc_count_all()
-        self.cache = PostingsCache(cache_bytes)
+        self.cache = PostingsCache(cache_bytes_from_env() if cache_bytes is None else cache_bytes)
         self._lengths: dict[str, np.ndarray] = {}
         self._spellings: dict[str, dict[str, list[bytes]]] = {}
         self._lock = threading.Lock()
@@ -122,6 +140,8 @@ class Engine:
             ids, _ = self._read_postings(reader, "doc_id", term)
             self.record_doc[ids] = len(self.doc_ids)
             self.doc_ids.append(term.decode("utf-8"))
+        for field in SYLLABLE_FIELDS:  # ~0.1 s on 300,000 records: not in a user's query
+            self._syllable_spellings(reader, field)
 
     # Posting lists
 
@@ -134,12 +154,20 @@ class Engine:
             # The raw list: deleted records are dropped below with `live`, not one by one.
             matcher = sub._terms.matcher(field, term, sub.schema[field].format)
             if isinstance(matcher, W3LeafMatcher):
-                # Whole blocks at a time (whoosh-reloaded 2.7.5 is pinned for this).
+                # Whole blocks at a time, decoded with numpy (whoosh-reloaded 2.7.5 is pinned
+                # for these internals): ids are stored as deltas, weights as floats, or as one
+                # float or None when all are equal.
                 while not matcher._atend:
-                    matcher._read_ids()
-                    matcher._read_weights()
-                    id_parts.append(np.asarray(matcher._ids, dtype=np.int32) + offset)
-                    tf_parts.append(np.asarray(matcher._weights, dtype=np.float32))
+                    matcher._read_data()
+                    ids, weights = matcher._data[0], matcher._data[1]
+                    ids = np.asarray(ids, dtype=np.int64)
+                    if not matcher._byteids:
+                        ids = np.cumsum(ids)
+                    id_parts.append((ids + offset).astype(np.int32))
+                    if weights is None or isinstance(weights, float):
+                        tf_parts.append(np.full(len(ids), 1.0 if weights is None else weights, dtype=np.float32))
+                    else:
+                        tf_parts.append(np.asarray(weights, dtype=np.float32))
                     matcher._next_block()
             else:
                 ids, tfs = [], []
@@ -175,8 +203,17 @@ class Engine:
             codes[offset : offset + count] = np.frombuffer(raw, dtype=np.uint8)
         return _LENGTH_OF_BYTE[codes]
 
-    def spellings(self, reader, field: str) -> dict[str, list[bytes]]:
-        """Folded form → the terms of `field` that fold to it."""
+    def spellings(self, reader, field: str, folded: str) -> list[bytes]:
+        """The terms of `field` that fold to `folded`: "hoa" → hòa, hóa, hoa…; for a pairs
+        field, "hoa_binh" → the pairs of those spellings that occur."""
+        if field in SYLLABLE_FIELDS:
+            return self._syllable_spellings(reader, field).get(folded, [])
+        table = self._syllable_spellings(reader, SYLLABLE_FIELDS[0])
+        first, _, second = folded.partition("_")
+        pairs = [a + b"_" + b for a in table.get(first, []) for b in table.get(second, [])]
+        return [pair for pair in pairs if (field, pair) in reader]
+
+    def _syllable_spellings(self, reader, field: str) -> dict[str, list[bytes]]:
         table = self._spellings.get(field)
         if table is None:
             with self._lock:
@@ -201,8 +238,7 @@ class Engine:
             return _EMPTY_IDS, _EMPTY_SCORES
         schema_field = searcher.schema[source]
         if source != field:
-            spellings = self.spellings(reader, source).get(text, [])
-            parts = [self._read_postings(reader, source, term) for term in spellings]
+            parts = [self._read_postings(reader, source, term) for term in self.spellings(reader, source, text)]
             ids, tfs = _summed(parts)
             df = len(ids)
         else:
@@ -219,6 +255,34 @@ class Engine:
         entry = (ids, scores)
         self.cache.put(key, entry)
         return entry
+
+    def warm(self, searcher, budget_bytes: int, keep_going=lambda: True) -> int:
+        """Reads the longest posting lists into the cache, longest first, until `budget_bytes`:
+        they are the slow ones to read (about 0.1 µs per posting) and the common words of
+        queries. Folded forms count as their own lists. Returns the number of lists read."""
+        reader = searcher.reader()
+        lists: list[tuple[int, str, str]] = []
+        for field in WARM_FIELDS:
+            if field not in reader.schema:
+                continue
+            folded_df: dict[str, int] = {}
+            for term, info in reader.iter_field(field):
+                df = info.doc_frequency()
+                text = term.decode("utf-8")
+                lists.append((df, field, text))
+                if field in FOLDED_SOURCE:
+                    key = fold(text)
+                    folded_df[key] = folded_df.get(key, 0) + df
+            lists.extend((df, FOLDED_SOURCE[field], text) for text, df in folded_df.items())
+        lists.sort(key=lambda item: item[0], reverse=True)
+        spent = read = 0
+        for df, field, text in lists:
+            if spent + 8 * df > budget_bytes or not keep_going():
+                break
+            self.term(searcher, field, text)
+            spent += 8 * df
+            read += 1
+        return read
 
     # Query evaluation
 

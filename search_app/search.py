@@ -3,10 +3,12 @@ and the benchmarks all call `search()`."""
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +25,9 @@ from ingest.model import DocMeta
 from ingest.references import NUMBER_RE, number_key
 from ingest.textnorm import fold, has_diacritics, normalize
 
-from .engine import Deadline, Engine
+from .engine import WARM_SHARE, Deadline, Engine
+
+log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 500
 MAX_PAGE = 50
@@ -214,6 +218,8 @@ class Generation:
     by_number: dict[str, str]  # number key → doc_id
     engine: Engine
     issued_rank: np.ndarray  # per engine document index: rank of its date of issue
+    warmed: threading.Event = field(default_factory=threading.Event)
+    warm_seconds: float = 0.0
 
 
 class IndexHandle:
@@ -234,8 +240,30 @@ class IndexHandle:
             with self._lock:
                 if self._generation is None or self._generation.path != path:
                     self._generation = _open_generation(path)
+                    threading.Thread(target=self._warm, args=(self._generation,), daemon=True,
+                                     name=f"warm-{path.name}").start()
                 gen = self._generation
         return gen
+
+    def _warm(self, gen: Generation) -> None:
+        """Fills the new generation's postings cache in the background; it serves meanwhile."""
+        started = time.monotonic()
+        try:
+            with gen.index.searcher() as searcher:
+                gen.engine.warm(searcher, int(gen.engine.cache.max_bytes * WARM_SHARE),
+                                keep_going=lambda: self._generation is gen)
+        except Exception:  # a generation removed under us: the next one is warmed instead
+            log.warning("warming %s failed", gen.name, exc_info=True)
+        finally:
+            gen.warm_seconds = time.monotonic() - started
+            gen.warmed.set()
+
+    def wait_until_warm(self, timeout: float | None = None) -> float | None:
+        """Seconds the published generation took to warm, once it has (None on timeout)."""
+        gen = self.generation()
+        if gen is None or not gen.warmed.wait(timeout):
+            return None
+        return gen.warm_seconds
 
     def searcher(self, gen: Generation):
         cached = getattr(self._local, "searcher", None)
@@ -328,7 +356,7 @@ def search(
     whoosh_query = build_query(parsed) if not parsed.is_empty else Q.Every()
     searcher = handle.searcher(gen)
     engine = gen.engine
-    deadline = Deadline(started + TIME_LIMIT_S)
+    deadline = Deadline(time.monotonic() + TIME_LIMIT_S)
     scores, matched = engine.evaluate(searcher, whoosh_query, deadline)
     matched &= engine.live
     for name, value in filters.items():
@@ -346,12 +374,12 @@ def search(
                 value = value[:4]
             if value:
                 counts[value] = counts.get(value, 0) + 1
-        order = sorted(counts.items(), key=lambda kv: (-int(kv[0]) if name == "year" else -kv[1], kv[0]))
-        result.facets[name] = [list(kv) for kv in order]
+        ranked = sorted(counts.items(), key=lambda kv: (-int(kv[0]) if name == "year" else -kv[1], kv[0]))
+        result.facets[name] = [list(kv) for kv in ranked]
 
     # A quoted phrase of three words or more was matched by its word pairs: the candidates
     # are checked against their text, so read more of them.
-    long_phrases = [[fold(w) for w in p] for p in parsed.phrases if len(p) > 2]
+    long_phrases = [_phrase_pattern(p) for p in parsed.phrases if len(p) > 2]
     wanted = CANDIDATES * (4 if long_phrases else 1)
     record_scores = scores[records]
     if len(records) > wanted and sort == "relevance":
@@ -361,19 +389,23 @@ def search(
         order = np.lexsort((records, -record_scores, -gen.issued_rank[engine.record_doc[records]]))
     else:
         order = np.lexsort((records, -record_scores))
-    results = []
+    order = order[:wanted]
+    anchors = searcher.reader().column_reader("anchor")
+    candidates = []  # (record, score, doc_id, anchor), best first
     for record, score in zip(records[order].tolist(), record_scores[order].tolist()):
-        stored = searcher.stored_fields(record)
-        if all(_contains_phrase(stored["text"], p) for p in long_phrases):
-            results.append(Hit(stored, score))
-            if len(results) == CANDIDATES:
-                break
+        if long_phrases:
+            text = fold(searcher.stored_fields(record)["text"]).lower()
+            if not all(p.search(text) for p in long_phrases):
+                continue
+        candidates.append((record, score, engine.doc_ids[engine.record_doc[record]], anchors[record]))
+        if len(candidates) == CANDIDATES:
+            break
 
-    kept = _collapse_nested(results)
+    kept = _collapse_nested(candidates)
     result.total = len(kept)
     start = (page - 1) * per_page
     terms = parsed.highlight_terms
-    page_hits = kept[start : start + per_page]
+    page_hits = [Hit(searcher.stored_fields(record), score) for record, score, _, _ in kept[start : start + per_page]]
     result.hits = _grouped([_hit_dict(hit, gen, terms) for hit in page_hits])
     result.seconds = time.monotonic() - started
     return result
@@ -387,9 +419,9 @@ class Hit(dict):
         self.score = score
 
 
-def _contains_phrase(text: str, folded_words: list[str]) -> bool:
-    words = [fold(w) for w, _, _ in syllables(normalize(text))]
-    return f" {' '.join(folded_words)} " in f" {' '.join(words)} "
+def _phrase_pattern(words: list[str]) -> re.Pattern:
+    """The words one after the other in folded, lowercased text, as whole syllables."""
+    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(re.escape(fold(w)) for w in words) + r"(?![^\W_])")
 
 
 def _term_mask(engine: Engine, searcher, field: str, value: str) -> np.ndarray:
@@ -398,20 +430,21 @@ def _term_mask(engine: Engine, searcher, field: str, value: str) -> np.ndarray:
     return mask
 
 
-def _collapse_nested(results) -> list:
-    """A clause and the article containing it often both match: keep the better of each chain."""
+def _collapse_nested(candidates: list[tuple]) -> list[tuple]:
+    """A clause and the article containing it often both match: keep the better of each chain.
+    Candidates are (record, score, doc_id, anchor), best first."""
     kept = []
     taken: set[tuple[str, str]] = set()  # (doc_id, anchor) of kept hits
     covered: set[tuple[str, str]] = set()  # (doc_id, ancestor anchor) of kept hits
-    for hit in results:
-        doc_id, anchor = hit["doc_id"], hit["anchor"]
+    for candidate in candidates:
+        doc_id, anchor = candidate[2], candidate[3]
         parts = anchor.split(".")
         ancestors = [".".join(parts[:i]) for i in range(1, len(parts))]
         if (doc_id, anchor) in covered or any((doc_id, a) in taken for a in ancestors):
             continue
         taken.add((doc_id, anchor))
         covered.update((doc_id, a) for a in ancestors)
-        kept.append(hit)
+        kept.append(candidate)
     return kept
 
 
@@ -453,11 +486,19 @@ def snippet(text: str, terms: HighlightTerms, width: int = 40) -> Markup:
     matched = [i for i, (tok, _, _) in enumerate(tokens) if tok in terms]
     best_start = 0
     if matched:
-        best = -1
-        for i in matched:
-            window = {fold(tokens[j][0]) for j in matched if i <= j < i + width}
-            if len(window) > best:
-                best, best_start = len(window), max(0, i - 5)
+        # The window of `width` syllables, starting at a match, with the most distinct terms.
+        folded = [fold(tokens[i][0]) for i in matched]
+        in_window: Counter[str] = Counter()
+        best, end = -1, 0
+        for k, i in enumerate(matched):
+            while end < len(matched) and matched[end] < i + width:
+                in_window[folded[end]] += 1
+                end += 1
+            if len(in_window) > best:
+                best, best_start = len(in_window), max(0, i - 5)
+            in_window[folded[k]] -= 1
+            if not in_window[folded[k]]:
+                del in_window[folded[k]]
     end_token = min(len(tokens), best_start + width)
     char_start = tokens[best_start][1] if best_start else 0
     char_end = tokens[end_token - 1][2] if end_token < len(tokens) else len(text)

@@ -227,7 +227,8 @@ def api_index():
 def api_health():
     gen = handle().generation()
     return jsonify({"generation": gen.name if gen else None,
-                    "documents": len(gen.catalog) if gen else 0})
+                    "documents": len(gen.catalog) if gen else 0,
+                    "warm": gen.warmed.is_set() if gen else False})
 
 
 def _wants_json() -> bool:
