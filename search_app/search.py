@@ -390,14 +390,17 @@ def search(
     else:
         order = np.lexsort((records, -record_scores))
     order = order[:wanted]
-    anchors = searcher.reader().column_reader("anchor")
+    reader = searcher.reader()
+    # A generation written before anchors were a column is read through its stored fields.
+    anchors = reader.column_reader("anchor") if reader.has_column("anchor") else None
     candidates = []  # (record, score, doc_id, anchor), best first
     for record, score in zip(records[order].tolist(), record_scores[order].tolist()):
         if long_phrases:
             text = fold(searcher.stored_fields(record)["text"]).lower()
             if not all(p.search(text) for p in long_phrases):
                 continue
-        candidates.append((record, score, engine.doc_ids[engine.record_doc[record]], anchors[record]))
+        anchor = anchors[record] if anchors is not None else searcher.stored_fields(record)["anchor"]
+        candidates.append((record, score, engine.doc_ids[engine.record_doc[record]], anchor))
         if len(candidates) == CANDIDATES:
             break
 
