@@ -9,11 +9,12 @@ array additions. The index, its analyzers, statistics and formula stay Whoosh's:
     BM25F term score = idf · tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen)) · boost
     idf = 1 + ln(records / (df + 1)),  len = Whoosh's one-byte field length
 
-The query trees `search.build_query` makes are evaluated here: Term, Or/PreloadedOr (sum),
-And (all must match, sum), AndMaybe (the first must match, plus the second where it
-matches), Phrase (every adjacent pair of its words, from the pairs fields; scored as the sum
-of its words, as Whoosh scores a phrase) and Every. One difference from Whoosh: the average field length is over the whole index, not
-per segment, so a score no longer depends on how the batch job split its segments.
+The query trees `search.build_query` makes are evaluated here: Term, Or (sum), And (all must
+match, sum), AndMaybe (the first must match, plus the second where it matches), Phrase (every
+adjacent pair of its words, from the pairs fields; scored as the sum of its words, as Whoosh
+scores a phrase) and Every. One difference from Whoosh: the average field length is over the
+whole index, not per segment, so a score no longer depends on how the batch job split its
+segments.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ from collections import OrderedDict
 import numpy as np
 from whoosh import query as Q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from ingest.textnorm import fold
 
-DEFAULT_CACHE_MB = 512
+DEFAULT_CACHE_MB = 1024  # bench/README.md: p95 57 ms at 512, 32 ms at 1024 on the 70,705 articles
 WARM_SHARE = 0.75  # of the cache, filled with the longest posting lists when a generation opens
 WARM_FIELDS = ("text", "bigrams", "heading", "compounds", "doc_name")
 # The field holding each adjacent word pair of a text field ("hợp_đồng"): phrases use it.
@@ -149,10 +151,11 @@ class Engine:
         """Record numbers (sorted) and term frequencies of `term`, deleted records left out."""
         id_parts, tf_parts = [], []
         for sub, offset in reader.leaf_readers():
-            if (field, term) not in sub:
-                continue
             # The raw list: deleted records are dropped below with `live`, not one by one.
-            matcher = sub._terms.matcher(field, term, sub.schema[field].format)
+            try:
+                matcher = sub._terms.matcher(field, term, sub.schema[field].format)
+            except TermNotFound:
+                continue
             if isinstance(matcher, W3LeafMatcher):
                 # Whole blocks at a time, decoded with numpy (whoosh-reloaded 2.7.5 is pinned
                 # for these internals): ids are stored as deltas, weights as floats, or as one
@@ -337,19 +340,19 @@ class Engine:
         checks quoted phrases in the text of the hits it returns. (The text fields keep no
         positions: a pair is one term of the pairs field.)
         """
-        postings = [self.term(searcher, field, w) for w in words]
-        if not postings or any(len(ids) == 0 for ids, _ in postings):
-            return _EMPTY_IDS, _EMPTY_SCORES
-        if len(words) == 1:
-            return postings[0]
+        if len(words) < 2:
+            return self.term(searcher, field, words[0]) if words else (_EMPTY_IDS, _EMPTY_SCORES)
         pair_field = PAIR_FIELDS.get(field)
         if pair_field is None:
             raise ValueError(f"no pairs field for phrases in {field!r}")
         candidates = None
-        for a, b in zip(words, words[1:]):
+        for a, b in zip(words, words[1:]):  # a long phrase usually runs out of records early
             ids = self.term(searcher, pair_field, f"{a}_{b}")[0]
             candidates = ids if candidates is None else np.intersect1d(candidates, ids, assume_unique=True)
+            if not len(candidates):
+                return _EMPTY_IDS, _EMPTY_SCORES
         scores = np.zeros(len(candidates), dtype=np.float32)
-        for ids, term_scores in postings:
+        for word in words:  # every record holding a pair holds both its words
+            ids, term_scores = self.term(searcher, field, word)
             scores += term_scores[np.searchsorted(ids, candidates)]
         return candidates, scores

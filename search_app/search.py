@@ -8,6 +8,7 @@ import re
 import threading
 import time
 import tomllib
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,7 +19,7 @@ import numpy as np
 from whoosh import index as whoosh_index, query as Q
 from whoosh.scoring import BM25F
 
-from ingest.analysis import compounds, syllables
+from ingest.analysis import SYLLABLE_RE, compounds, syllables
 from ingest.document import meta_display_name
 from ingest.index import current_generation, read_json
 from ingest.model import DocMeta
@@ -86,8 +87,24 @@ class HighlightTerms:
     exact: set[str]
     folded: set[str]
 
-    def __contains__(self, token: str) -> bool:
-        return token in self.exact or fold(token) in self.folded
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, folded term) of each syllable of `text` to highlight, in order. Found by
+        regular expressions over the text (exact terms) and its folded copy (same offsets)."""
+        found: dict[int, tuple[int, str]] = {}
+        if self.exact:
+            for m in _syllables_pattern(frozenset(self.exact)).finditer(text):
+                found[m.start()] = (m.end(), fold(m.group()).lower())
+        if self.folded:
+            for m in _syllables_pattern(frozenset(self.folded)).finditer(fold(text)):
+                found[m.start()] = (m.end(), m.group().lower())
+        return [(start, end, key) for start, (end, key) in sorted(found.items())]
+
+
+@lru_cache(maxsize=256)
+def _syllables_pattern(words: frozenset[str]) -> re.Pattern:
+    """Any of `words` as a whole syllable, any case."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
 
 
 _ABBR_SPLIT_RE = re.compile(r"[^\w&-]+")
@@ -181,12 +198,13 @@ def _phrase(words: list[str], boost: float) -> Q.Query:
 
 
 def build_query(parsed: ParsedQuery) -> Q.Query:
-    words = list(dict.fromkeys(parsed.words))  # a word typed twice counts once
+    typed = parsed.words
+    words = list(dict.fromkeys(typed))  # a word typed twice counts once
     should: list[Q.Query] = [t for w in words for t in _term_clause(w).subqueries]
     if W_BIGRAM:
         # A pair typed with its accents matches exactly; one typed without them, folded.
         pairs: dict[tuple[str, str], None] = {}
-        for a, b in zip(parsed.words, parsed.words[1:]):
+        for a, b in zip(typed, typed[1:]):
             if (a + b).isascii() or not all(has_diacritics(w) or w.isascii() for w in (a, b)):
                 pairs[("bigrams_folded", f"{fold(a)}_{fold(b)}")] = None
             else:
@@ -194,9 +212,9 @@ def build_query(parsed: ParsedQuery) -> Q.Query:
         should.extend(Q.Term(name, pair, boost=W_BIGRAM) for name, pair in pairs)
     for group in parsed.expansions:
         should.extend(t for w in group for t in _term_clause(w, 0.5).subqueries)
-    if len(parsed.words) >= 2:
-        should.append(_phrase(parsed.words, W_PHRASE))
-        for word, _, _ in compounds(" ".join(parsed.words)):
+    if len(typed) >= 2:
+        should.append(_phrase(typed, W_PHRASE))
+        for word, _, _ in compounds(" ".join(typed)):
             should.append(Q.Term("compounds", word, boost=W_COMPOUND))
     for key, whole in parsed.number_keys:
         should.append(Q.Term("number_keys", key, boost=W_NUMBER_FULL if whole else W_NUMBER_PART))
@@ -483,41 +501,34 @@ def _hit_dict(hit, gen: Generation, terms: HighlightTerms) -> dict:
 
 def snippet(text: str, terms: HighlightTerms, width: int = 40) -> Markup:
     """A window of about `width` syllables around the densest matches, matches in <mark>."""
-    tokens = syllables(text)
-    if not tokens:
+    spans = [m.span() for m in SYLLABLE_RE.finditer(text)]
+    if not spans:
         return Markup("")
-    matched = [i for i, (tok, _, _) in enumerate(tokens) if tok in terms]
+    found = terms.find(text)
+    starts = [start for start, _ in spans]
+    matched = [bisect_left(starts, start) for start, _, _ in found]  # syllable numbers
     best_start = 0
     if matched:
         # The window of `width` syllables, starting at a match, with the most distinct terms.
-        folded = [fold(tokens[i][0]) for i in matched]
         in_window: Counter[str] = Counter()
         best, end = -1, 0
         for k, i in enumerate(matched):
             while end < len(matched) and matched[end] < i + width:
-                in_window[folded[end]] += 1
+                in_window[found[end][2]] += 1
                 end += 1
             if len(in_window) > best:
                 best, best_start = len(in_window), max(0, i - 5)
-            in_window[folded[k]] -= 1
-            if not in_window[folded[k]]:
-                del in_window[folded[k]]
-    end_token = min(len(tokens), best_start + width)
-    char_start = tokens[best_start][1] if best_start else 0
-    char_end = tokens[end_token - 1][2] if end_token < len(tokens) else len(text)
-    pieces = []
+            in_window[found[k][2]] -= 1
+            if not in_window[found[k][2]]:
+                del in_window[found[k][2]]
+    end_token = min(len(spans), best_start + width)
+    char_start = spans[best_start][0] if best_start else 0
+    char_end = spans[end_token - 1][1] if end_token < len(spans) else len(text)
+    pieces = ["… " if char_start > 0 else ""]
     pos = char_start
-    for i in range(best_start, end_token):
-        tok, s, e = tokens[i]
-        if tok in terms:
-            pieces.append(escape(text[pos:s]))
-            pieces.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
+    for s, e, _ in found:
+        if char_start <= s and e <= char_end:
+            pieces += [escape(text[pos:s]), "<mark>", escape(text[s:e]), "</mark>"]
             pos = e
-    pieces.append(escape(text[pos:char_end]))
-    out = Markup("").join(pieces)
-    out = Markup(" ".join(str(out).split()))
-    if char_start > 0:
-        out = Markup("… ") + out
-    if char_end < len(text):
-        out = out + Markup(" …")
-    return out
+    pieces += [escape(text[pos:char_end]), " …" if char_end < len(text) else ""]
+    return Markup(" ".join("".join(pieces).split()))  # escaped above: only <mark> is markup

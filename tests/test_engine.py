@@ -113,7 +113,7 @@ def test_snippet_window_holds_the_most_distinct_terms(words):
     terms = parse_query(words).highlight_terms
     for text in paragraphs():
         tokens = syllables(text)
-        matched = [i for i, (t, _, _) in enumerate(tokens) if t in terms]
+        matched = [i for i, (t, _, _) in enumerate(tokens) if t in terms.exact or fold(t) in terms.folded]
         if not matched:
             continue
         best = max(len({fold(tokens[j][0]) for j in matched if i <= j < i + 40}) for i in matched)
