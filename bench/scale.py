@@ -27,9 +27,11 @@
 3. Queries. A fixed set (≥ 300, seeded) built from the data: article titles with and without
    diacritics, document numbers from the source notes (full, partial, typed as words),
    quoted phrases, rare words, very common words, free word runs. Each goes through
-   `search_app.search.search()` — the function the web app and the API call.
+   `search_app.search.search()` — the function the web app and the API call — once the
+   generation is warm (its longest posting lists cached, as the web app does on opening it).
 4. HTTP. `waitress` serving `search_app:create_app` on 127.0.0.1 (as `make run` does, 8
-   threads), 8 client threads with http.client on /api/search for a fixed time.
+   threads), once /api/health says it is warm, 8 client threads with http.client on
+   /api/search for a fixed time.
 5. Reference. The same articles and queries in SQLite FTS5 (stdlib sqlite3, unicode61 with
    diacritics removed, bm25, 300 candidates) so the figures read as ratios.
 
