@@ -187,3 +187,14 @@ def test_new_generation_is_picked_up_without_restart(tmp_path):
     letter.write_text(text, encoding="utf-8")
     run_ingest(corpus, index_dir, progress=False)
     assert api(client, q='"thử nghiệm tăng ca"')["total"] >= 1
+
+
+def test_health_says_when_the_engine_is_warm(client):
+    import time
+
+    data = client.get("/api/health").get_json()
+    assert data["generation"] and data["documents"] == 6
+    deadline = time.monotonic() + 60
+    while not client.get("/api/health").get_json()["warm"]:
+        assert time.monotonic() < deadline, "the generation never finished warming"
+        time.sleep(0.05)

@@ -269,7 +269,9 @@ def test_no_stack_traces_to_clients(tmp_path, damage):
     if damage == "bad catalog":
         (gen / "catalog.json").write_text("{not json", encoding="utf-8")
     elif damage == "missing segments":
-        for seg in gen.glob("*.seg"):
+        segment_files = [f for f in gen.glob("MAIN_*") if "WRITELOCK" not in f.name]
+        assert segment_files, sorted(p.name for p in gen.iterdir())
+        for seg in segment_files:
             seg.unlink()
         for toc in gen.glob("_MAIN_*.toc"):
             toc.write_bytes(b"garbage")
