@@ -36,7 +36,7 @@ from ingest.textnorm import fold
 DEFAULT_CACHE_MB = 1024  # bench/README.md: p95 57 ms at 512, 32 ms at 1024 on the 70,705 articles
 WARM_SHARE = 0.75  # of the cache, filled with the longest posting lists when a generation opens
 WARM_FIELDS = ("text", "bigrams", "heading", "compounds", "doc_name")
-WARM_MIN_POSTINGS = 2000  # a shorter list reads in under 0.2 ms: not worth warming
+WARM_MIN_POSTINGS = 100  # shorter lists: a small index needs no warming
 # The field holding each adjacent word pair of a text field ("hợp_đồng"): phrases use it.
 PAIR_FIELDS = {"text": "bigrams", "text_folded": "bigrams_folded"}
 # Accent-folded fields are not written to the index: the postings of "hoa" in text_folded are
