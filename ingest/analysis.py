@@ -122,31 +122,24 @@ def compounds(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-# The index writer passes the same text to several fields (text, bigrams):
-# the last normalization and syllable split are kept for the next field. (Tuples are
-# replaced whole, so threads at worst miss the cache; the lists are only read.)
-_LAST_NORMALIZED: tuple[str, str] = ("", "")
-_LAST_SYLLABLES: tuple[str, list] = ("", [])
+def _remember_last(fn):
+    """Keeps the last result: the index writer passes the same text object to several fields
+    (text, bigrams). The (argument, result) pair is replaced whole, so threads at worst miss."""
+    last: list = [(None, None)]
+
+    def wrapper(value):
+        argument, result = last[0]
+        if argument is value:
+            return result
+        result = fn(value)
+        last[0] = (value, result)
+        return result
+
+    return wrapper
 
 
-def _normalized(value: str) -> str:
-    global _LAST_NORMALIZED
-    last = _LAST_NORMALIZED
-    if last[0] is value:
-        return last[1]
-    out = normalize(value)
-    _LAST_NORMALIZED = (value, out)
-    return out
-
-
-def _syllables_of(value: str) -> list[tuple[str, int, int]]:
-    global _LAST_SYLLABLES
-    last = _LAST_SYLLABLES
-    if last[0] is value:
-        return last[1]
-    items = syllables(value)
-    _LAST_SYLLABLES = (value, items)
-    return items
+_normalized = _remember_last(normalize)
+_syllables_of = _remember_last(syllables)
 
 
 class VietnameseTokenizer(Tokenizer):
