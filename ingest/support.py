@@ -67,7 +67,7 @@ _GROUP_RE = re.compile(r"^\s*đối với\s+(?P<who>.+?)(?=;|\.(?:\s|$)|\s+(?:v�
 _GROUP_BEFORE_RE = re.compile(r",\s*đối với\s+(?P<who>[^;.]+?)\s*$", re.I)
 _OBJECT_STOP_RE = re.compile(
     r"\s+nhưng\b|,?\s+(?:tối đa|không quá|không vượt quá|lên đến)\b|\s+đối với\b|;|\.(?:\s|$)|,\s*mức\b"
-    r"|\s+trong (?:thời gian|\d)|,\s*(?:hạn mức|tổng mức|thời gian)|\s+với mức\b|:|,\s*áp dụng", re.I)
+    r"|\s+trong (?:thời gian|\d)|,\s*(?:hạn mức|tổng mức|thời gian)|\s+với mức\b|:|,\s*áp dụng (?:cho|đối với)", re.I)
 _CONDITION_RES = (
     re.compile(rf"(?:không quá|tối đa|tối thiểu|ít nhất|chỉ)\s+(?:được\s+hỗ\s+trợ\s+)?\d+\s+(?:lần|khóa|học viên|người|tháng|năm|ngày|sản phẩm|hợp đồng|lao động)(?:\s*/\s*(?:{_UNIT}))*", re.I),
     re.compile(r"thời gian hỗ trợ (?:tối đa|không quá)(?: là)? \d+ (?:năm|tháng)", re.I),
@@ -210,6 +210,7 @@ def grants_support(text: str) -> bool:
 
 def _clean(phrase: str) -> str:
     phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:.-")
+    phrase = re.sub(r"\s+(?:và|hoặc)$", "", phrase)
     return phrase[:160].rsplit(" ", 1)[0] if len(phrase) > 160 else phrase
 
 
@@ -284,7 +285,8 @@ def _pairs(rates: list[dict], amounts: list[dict], text: str) -> list[tuple[dict
         elif pending:
             pairs.append((pending, hit))
             pending = None
-        elif pairs and pairs[-1][1] and "đối với" in text[pairs[-1][1]["start"]:hit["end"] + 40]:
+        elif pairs and pairs[-1][1] and ("đối với" in text[pairs[-1][1]["start"]:hit["end"] + 40]
+                                         or hit["kind"] == "max"):
             pairs.append((pairs[-1][0], hit))
         else:
             pairs.append((None, hit))
@@ -360,13 +362,18 @@ def extract_measures(text: str, ctx: UnitContext | None = None, resolve: Resolve
         pairs = _pairs(_rates(text), amounts, text)
         group_spans = [w for a in amounts if (w := _group_words(text, a))]
         previous: tuple[str, str] | None = None
+        previous_end = 0
         for rate, amount in pairs or [(None, None)]:
-            if rate is None and amount and previous and "đối với" in text[:amount["start"]]:
-                what, base = previous
+            between = text[previous_end:amount["start"]] if previous and amount else ""
+            if previous and amount and (rate is None or previous_end > rate["end"]):
+                # "… không quá 10 triệu đồng … và xây dựng hệ thống quản lý nhưng không quá 50 triệu"
+                own = _clean(re.sub(r"^[\s,;]*(?:và|hoặc)?\s*", "", _OBJECT_STOP_RE.split(between, 1)[0]))
+                what, base = (own, previous[1]) if own and "đối với" not in between else previous
             else:
                 what, base = _object(text, rate, amount, parents) if (rate or amount) else \
                     (_clean(_GRANT_RE.search(text).group(0).split("trợ", 1)[1]), "")
             previous = (what, base)
+            previous_end = amount["end"] if amount else previous_end
             words = _group_words(text, amount)
             per = amount["per"] if amount else []
             groups = _groups_for(text, words, group_spans, per, ctx)

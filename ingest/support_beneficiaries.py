@@ -48,6 +48,10 @@ _QUALIFIER_RES = (
 _SECTOR_RE = re.compile(
     r"(?<!\w)(" + "|".join(re.escape(s) for s in sorted(_DATA["sectors"], key=len, reverse=True))
     + r")(?!\w)", re.I)
+# Words allowed between a head and its sector: "hợp tác xã hoạt động trong lĩnh vực chế biến thủy
+# sản", "doanh nghiệp sản xuất sản phẩm công nghiệp hỗ trợ" — not "doanh nghiệp đăng ký … điện tử".
+_SECTOR_LEAD_RE = re.compile(
+    r"(?:\s*,?\s*(?:hoạt động|trong|thuộc|lĩnh vực|ngành|sản xuất|kinh doanh|sản phẩm|các|và))*\s*", re.I)
 _LIST_GAP_RE = re.compile(r"^\s*(?:,|và|hoặc)\s*$", re.I)
 
 
@@ -75,7 +79,8 @@ def _phrase(text: str, head: re.Match, end: int) -> dict:
                 sizes.append("sieu_nho")  # the legal term "doanh nghiệp nhỏ và vừa"
             sizes = sorted(set(sizes), key=SIZES.index)
     qualifiers = [code for code, pattern in _QUALIFIER_RES if pattern.search(window)]
-    sectors = [normalize(m.group(1)).lower() for m in _SECTOR_RE.finditer(rest)]
+    sectors = [normalize(m.group(1)).lower() for m in _SECTOR_RE.finditer(rest)
+               if _SECTOR_LEAD_RE.fullmatch(rest[:m.start()])]
     return {"sizes": sizes, "entity": entity, "qualifiers": qualifiers, "sectors": sectors,
             "generic": not (sizes or entity or qualifiers or sectors)}
 
