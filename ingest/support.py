@@ -429,7 +429,7 @@ def extract_document(units: list[tuple[str, UnitContext]]) -> list[Measure]:
 
 def _vnd_in_words(vnd: int) -> str:
     for unit, size in (("tỷ", 10**9), ("triệu", 10**6), ("nghìn", 10**3)):
-        if vnd >= size and (vnd * 1000) % size == 0:
+        if vnd >= size and vnd % (size // 1000 if size > 1000 else size) == 0:
             text = f"{vnd / size:.3f}".rstrip("0").rstrip(".").replace(".", ",")
             return f"{text} {unit} đồng"
     return f"{vnd:,}".replace(",", ".") + " đồng"
