@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from ingest.support_beneficiaries import beneficiary_groups, codes_of
+from ingest.support_terms import AGENCY_RE, DEADLINE_RE, conditions, first_match, period
 from ingest.textnorm import fold, normalize
 
 _DATA = tomllib.loads(Path(__file__).with_name("support_data.toml").read_text("utf-8"))
@@ -68,25 +69,6 @@ _GROUP_BEFORE_RE = re.compile(r",\s*đối với\s+(?P<who>[^;.]+?)\s*$", re.I)
 _OBJECT_STOP_RE = re.compile(
     r"\s+nhưng\b|,?\s+(?:tối đa|không quá|không vượt quá|lên đến)\b|\s+đối với\b|;|\.(?:\s|$)|,\s*mức\b"
     r"|\s+trong (?:thời gian|\d)|,\s*(?:hạn mức|tổng mức|thời gian)|\s+với mức\b|:|,\s*áp dụng (?:cho|đối với)", re.I)
-_CONDITION_RES = (
-    re.compile(rf"(?:không quá|tối đa|tối thiểu|ít nhất|chỉ)\s+(?:được\s+hỗ\s+trợ\s+)?\d+\s+(?:lần|khóa|học viên|người|tháng|năm|ngày|sản phẩm|hợp đồng|lao động)(?:\s*/\s*(?:{_UNIT}))*", re.I),
-    re.compile(r"thời gian hỗ trợ (?:tối đa|không quá)(?: là)? \d+ (?:năm|tháng)", re.I),
-    re.compile(r"từ\s+[\d.,]+\s+[^,;.]{1,30}?\s+trở\s+(?:lên|xuống)", re.I),
-    re.compile(r"(?:với điều kiện|điều kiện là)\s+[^;.]+", re.I),
-    re.compile(r"không vượt quá chi phí thực tế|lần đầu", re.I),
-)
-_DEADLINE_RE = re.compile(
-    r"(?:trước|chậm nhất|muộn nhất|không muộn hơn|hạn chót|hạn cuối)(?:\s+là)?\s+ngày\s+\d{1,2}"
-    r"(?:\s+tháng\s+\d{1,2}(?:\s+(?:năm\s+\d{4}|hằng năm|hàng năm))?|/\d{1,2}(?:/\d{4})?)", re.I)
-_AGENCY_RE = re.compile(
-    r"(?:nộp|gửi|tiếp nhận)[^.;]{0,40}?\b(?:tại|về|đến|cho)\s+(?P<agency>(?:Sở|Ban [Qq]uản lý|Trung tâm|Ủy ban nhân dân|UBND|Phòng|Bộ|Quỹ|Cục|Chi cục|Văn phòng)\b[^,;.()]*?)"
-    r"(?=\s+(?:trước|để|theo|trong|kể từ|chậm nhất|qua)\b|[,;.(]|$)")
-_PERIOD_RES = (
-    (re.compile(r"giai đoạn\s+(\d{4})\s*[-–—]\s*(\d{4})", re.I), "range"),
-    (re.compile(r"từ năm\s+(\d{4})\s+đến(?:\s+hết)?\s+năm\s+(\d{4})", re.I), "range"),
-    (re.compile(r"đến năm\s+(\d{4})", re.I), "to"),
-    (re.compile(r"\bnăm\s+(\d{4})", re.I), "year"),
-)
 
 
 @dataclass
@@ -239,37 +221,10 @@ def _object(text: str, rate: dict | None, amount: dict | None, parents: list[str
     return what, base
 
 
-def _topics(*texts: str) -> list[str]:
+def topics_of(*texts: str) -> list[str]:
+    """Topics of the vocabulary whose trigger words occur in the texts (accent-insensitive)."""
     folded = fold(" ".join(texts)).lower()
     return [topic for topic, pattern in _TOPIC_RES.items() if pattern.search(folded)]
-
-
-def _conditions(text: str, ctx: UnitContext) -> list[dict]:
-    found: list[dict] = [{"text": normalize(t)[:200], "citation": c} for c, t in ctx.conditions]
-    for pattern in _CONDITION_RES:
-        for m in pattern.finditer(text):
-            phrase = m.group(0).strip()
-            if not any(phrase == c["text"] for c in found):
-                found.append({"text": phrase, "citation": ctx.citation})
-    return found
-
-
-def _first(pattern: re.Pattern, texts: list[str], group: int | str = 0) -> str:
-    for text in texts:
-        if m := pattern.search(text):
-            return m.group(group).strip()
-    return ""
-
-
-def _period(text: str, title: str) -> dict | None:
-    for source, kinds in ((text, ("range",)), (title, ("range", "to", "year"))):
-        for pattern, kind in _PERIOD_RES:
-            if kind in kinds and (m := pattern.search(source)):
-                if kind == "range":
-                    return {"from": int(m.group(1)), "to": int(m.group(2))}
-                year = int(m.group(1))
-                return {"from": None if kind == "to" else year, "to": year}
-    return None
 
 
 def _pairs(rates: list[dict], amounts: list[dict], text: str) -> list[tuple[dict | None, dict | None]]:
@@ -336,8 +291,8 @@ def extract_measures(text: str, ctx: UnitContext | None = None, resolve: Resolve
     parents = [normalize(p) for p in ctx.parents]
     texts = [text, *parents, *(normalize(p) for p in ctx.procedures)]
     common = dict(
-        conditions=_conditions(text, ctx), deadline=_first(_DEADLINE_RE, texts),
-        agency=_first(_AGENCY_RE, texts, "agency"), period=_period(text, normalize(ctx.title)),
+        conditions=conditions(text, ctx.conditions, ctx.citation), deadline=first_match(DEADLINE_RE, texts),
+        agency=first_match(AGENCY_RE, texts, "agency"), period=period(text, normalize(ctx.title)),
         text=text, label=ctx.label, citation=ctx.citation, doc_id=ctx.doc_id, path=ctx.path,
         anchor=ctx.anchor, url=ctx.url, effective=ctx.effective, province=ctx.province,
         doc_title=normalize(ctx.title))
@@ -378,7 +333,7 @@ def extract_measures(text: str, ctx: UnitContext | None = None, resolve: Resolve
             per = amount["per"] if amount else []
             groups = _groups_for(text, words, group_spans, per, ctx)
             measures.append(Measure(
-                what=what, base=base, topics=_topics(what, base, heading),
+                what=what, base=base, topics=topics_of(what, base, heading),
                 rate_percent=rate["rate"] if rate else None, rate_kind=rate["kind"] if rate else "",
                 cap_vnd=amount["vnd"] if amount else None, cap_kind=amount["kind"] if amount else "",
                 per=per, applies_to=words, relative_to=None, beneficiaries=codes_of(groups),

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from ingest.enterprise_size import SIZE_NAMES, classify
-from ingest.support import _topics, amount_in_words
+from ingest.support import topics_of, amount_in_words
 from ingest.support_beneficiaries import ENTITIES, QUALIFIERS, SIZES
 from ingest.textnorm import fold, normalize
 
@@ -173,7 +173,7 @@ def find(measures: list[dict], profile: Profile, need: str, as_of: date, provinc
         decided = classify(profile.sector, profile.employees, profile.revenue_vnd, profile.capital_vnd)
         size, size_rule = decided.size, decided.rule
     need_tokens = [t for t in _tokens(need) if t not in _STOPWORDS]
-    need_topics = set(_topics(need))
+    need_topics = set(topics_of(need))
     applicable, not_applicable, left_out = [], [], []
     for measure in measures:
         if province and measure.get("province") and not same_province(province, measure["province"]):
