@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from ingest.enterprise_size import SIZE_NAMES, classify
-from ingest.support import topics_of, amount_in_words
+from ingest.support import amount_in_words, topics_of
 from ingest.support_beneficiaries import ENTITIES, QUALIFIERS, SIZES
 from ingest.textnorm import fold, normalize
 
