@@ -10,7 +10,8 @@ Three token streams are produced from the same normalized text:
 Accent-folded forms ("dieu", "hop_dong") are not written: the query side adds up the
 postings of every accented spelling that folds to the same form (search_app/engine.py).
 
-All tokens carry the true character offsets of the text they came from.
+All tokens carry the true character offsets of the text they came from. Tokens are plain
+(text, start, end) tuples; `ingest/indexformat.py` turns them into Whoosh postings.
 """
 
 from __future__ import annotations

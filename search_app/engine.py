@@ -13,9 +13,9 @@ formula stay Whoosh's:
 The query trees of `querytree.py` (made by `query.build_query`) are evaluated here: Term,
 AnyOf (sum), AllOf (all must match, sum), WithOptional (the first must match, plus the second
 where it matches), Phrase (every adjacent pair of its words, from the pairs fields; scored as
-the sum of its words, as Whoosh scores a phrase) and Everything. One difference from Whoosh: the average field length is over the
-whole index, not per segment, so a score no longer depends on how the batch job split its
-segments.
+the sum of its words, as Whoosh scores a phrase) and Everything. One difference from Whoosh:
+the average field length is over the whole index, not per segment, so a score no longer
+depends on how the batch job split its segments.
 """
 
 from __future__ import annotations
