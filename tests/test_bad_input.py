@@ -148,9 +148,9 @@ def test_index_answers_for_every_good_file(bad_run):
         assert result.hits, sample["file"]
         assert catalog[result.hits[0].doc_id]["sources"] == [sample["file"]]
     nfd = search(handle, "tăng ca linh hoạt Hồ Tây").hits
-    assert nfd and catalog[nfd[0]["doc_id"]]["sources"] == [NFD_NAME]
+    assert nfd and catalog[nfd[0].doc_id]["sources"] == [NFD_NAME]
     lam_vien = search(handle, '"cao nguyên Lâm Viên"').hits
-    assert lam_vien and catalog[lam_vien[0]["doc_id"]]["sources"] == [NON_ASCII_NAME]
+    assert lam_vien and catalog[lam_vien[0].doc_id]["sources"] == [NON_ASCII_NAME]
     for name, place in (("rung phong ho.txt", "Bạch Mã"), ("rung-phong-ho.txt", "Cúc Phương")):
         hits = search(handle, f'"vườn quốc gia {place}"').hits
         assert hits and catalog[hits[0].doc_id]["sources"] == [name]
