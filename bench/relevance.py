@@ -227,10 +227,10 @@ def ours_ranked(handle, question: str, doc_map: dict, k: int) -> list[tuple[str,
         TIMED_OUT.append(question)
     ranked: list[tuple[str, str]] = []
     for hit in result.hits:
-        m = _DIEU_ANCHOR_RE.match(hit["anchor"])
-        if not m or hit["doc_id"] not in doc_map:
+        m = _DIEU_ANCHOR_RE.match(hit.anchor)
+        if not m or hit.doc_id not in doc_map:
             continue
-        law_id, numbers = doc_map[hit["doc_id"]]
+        law_id, numbers = doc_map[hit.doc_id]
         key = (law_id, numbers.get(m.group(1), m.group(1)))
         if key not in ranked:
             ranked.append(key)
@@ -282,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         index_dir, doc_map = build_index(laws, workdir, args.quiet)
-        from search_app.search import IndexHandle
+        from search_app.generations import IndexHandle
 
         handle = IndexHandle(index_dir)
         ranks = []

@@ -344,7 +344,8 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def run_queries(index: Path, queries: list[tuple[str, str]]) -> dict:
-    from search_app.search import IndexHandle, search
+    from search_app.generations import IndexHandle
+    from search_app.search import search
 
     handle = IndexHandle(index)
     search(handle, "quy định")  # opens the generation and the searcher, not counted

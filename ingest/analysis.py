@@ -10,7 +10,8 @@ Three token streams are produced from the same normalized text:
 Accent-folded forms ("dieu", "hop_dong") are not written: the query side adds up the
 postings of every accented spelling that folds to the same form (search_app/engine.py).
 
-All tokens carry the true character offsets of the text they came from.
+All tokens carry the true character offsets of the text they came from. Tokens are plain
+(text, start, end) tuples; `ingest/indexformat.py` turns them into Whoosh postings.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
-
-from whoosh.analysis import Token, Tokenizer
 
 from .textnorm import normalize
 
@@ -142,8 +141,10 @@ _normalized = _remember_last(normalize)
 _syllables_of = _remember_last(syllables)
 
 
-class VietnameseTokenizer(Tokenizer):
-    """Whoosh tokenizer: mode "exact", "compound" or "bigram"."""
+class VietnameseTokenizer:
+    """Tokens of one kind: mode "exact" (syllables), "compound" or "bigram" (pairs). Indexed
+    through `ingest.indexformat.WordsField`; its repr is part of the index schema's signature
+    (the form Whoosh gave its tokenizers), and index schemas pickle this class by name."""
 
     def __init__(self, mode: str = "exact"):
         if mode not in ("exact", "compound", "bigram"):
@@ -153,8 +154,14 @@ class VietnameseTokenizer(Tokenizer):
     def __eq__(self, other):
         return isinstance(other, VietnameseTokenizer) and other.mode == self.mode
 
-    def items(self, value: str) -> list[tuple[str, int, int]]:
-        """(token text, start, end) of every token of normalized `value`."""
+    def __repr__(self):
+        return f"VietnameseTokenizer(mode={self.mode!r})"
+
+    def tokens(self, value: str) -> list[tuple[str, int, int]]:
+        """(token text, start, end) of every token of `value`; offsets into its normalized
+        form (a SegmentedText is already normalized)."""
+        if not isinstance(value, SegmentedText):
+            value = _normalized(value)
         if self.mode == "compound":
             return compounds(value)
         words = _syllables_of(value)
@@ -172,36 +179,6 @@ class VietnameseTokenizer(Tokenizer):
         if self.mode == "bigram":
             return [f"{a}_{b}" for a, b in zip(words, words[1:])]
         return words
-
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        if not isinstance(value, SegmentedText):
-            value = _normalized(value)
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        items = self.items(value)
-        for pos, (text, start, end) in enumerate(items):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = value[start:end]
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
 
 
 def exact_analyzer():

@@ -127,3 +127,66 @@ class Document:
             references=[Reference(**r) for r in data["references"]],
             warnings=data.get("warnings", []),
         )
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """A document as a generation's catalog lists it: catalog.json maps each doc_id to the
+    dict `to_dict` gives (written by the batch job, read by the web app)."""
+
+    doc_id: str
+    meta: DocMeta
+    sources: list[str]  # relative paths in the corpus, parts in order
+    pages: int
+    units: int  # indexed units (containers excluded)
+    cites: list[str]  # number keys of the documents it cites
+    ocr_pages: int  # how many of its pages were read by OCR
+
+    @classmethod
+    def from_dict(cls, doc_id: str, data: dict) -> "CatalogEntry":
+        """The entry of `doc_id` from its stored dict; a missing field is empty."""
+        return cls(
+            doc_id=doc_id,
+            meta=DocMeta(**{name: data.get(name, "") for name in DocMeta.__dataclass_fields__}),
+            sources=data.get("sources", []),
+            pages=data.get("pages", 0),
+            units=data.get("units", 0),
+            cites=data.get("cites", []),
+            ocr_pages=data.get("ocr_pages", 0),
+        )
+
+    def to_dict(self) -> dict:
+        """The stored dict (the doc_id is its key in the catalog, not a field)."""
+        return {
+            **{name: getattr(self.meta, name) for name in DocMeta.__dataclass_fields__},
+            "sources": self.sources,
+            "pages": self.pages,
+            "units": self.units,
+            "cites": self.cites,
+            "ocr_pages": self.ocr_pages,
+        }
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A clause found by a search, as the results page shows it and /api/search returns it."""
+
+    doc_id: str
+    doc_number: str
+    doc_type: str
+    title: str
+    issuer: str
+    issued: str | None  # ISO date, None when unknown
+    unit: str  # citation form of the clause: "Điểm a Khoản 2 Điều 1"
+    path: str  # outline form: "Điều 1 › Khoản 2 › Điểm a"
+    anchor: str
+    citation: str
+    page: int
+    ocr: bool
+    snippet: str  # HTML in which only <mark> is markup
+    score: float  # relevance, rounded, also when sorted by date
+    url: str
+
+    def to_dict(self) -> dict:
+        """The JSON form of /api/search."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from .engine import cache_bytes_from_env
-from .search import IndexHandle
+from .generations import IndexHandle
 
 
 def create_app(index_dir: str | os.PathLike | None = None, corpus_dir: str | os.PathLike | None = None,

@@ -1,20 +1,21 @@
-"""Whoosh queries scored with numpy over the index's own posting lists.
+"""Query trees scored with numpy over the index's own posting lists.
 
 Whoosh's matchers score one posting at a time in Python: ~30–50 µs per matching record and
 clause, so a question made of common syllables over 300,000 records took a second
 (issue 6). Here each posting list is read once from the Whoosh segment files, turned into
 (record numbers, BM25 contribution) arrays, kept in a bounded cache, and a query is a few
-array additions. The index, its analyzers, statistics and formula stay Whoosh's:
+array additions. The index (read through `ingest.indexformat_read`), its statistics and the
+formula stay Whoosh's:
 
     BM25F term score = idf · tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen)) · boost
     idf = 1 + ln(records / (df + 1)),  len = Whoosh's one-byte field length
 
-The query trees `search.build_query` makes are evaluated here: Term, Or (sum), And (all must
-match, sum), AndMaybe (the first must match, plus the second where it matches), Phrase (every
-adjacent pair of its words, from the pairs fields; scored as the sum of its words, as Whoosh
-scores a phrase) and Every. One difference from Whoosh: the average field length is over the
-whole index, not per segment, so a score no longer depends on how the batch job split its
-segments.
+The query trees of `querytree.py` (made by `query.build_query`) are evaluated here: Term,
+AnyOf (sum), AllOf (all must match, sum), WithOptional (the first must match, plus the second
+where it matches), Phrase (every adjacent pair of its words, from the pairs fields; scored as
+the sum of its words, as Whoosh scores a phrase) and Everything. One difference from Whoosh:
+the average field length is over the whole index, not per segment, so a score no longer
+depends on how the batch job split its segments.
 """
 
 from __future__ import annotations
@@ -26,13 +27,13 @@ import time
 from collections import OrderedDict
 
 import numpy as np
-from whoosh import query as Q
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
 
+from ingest import indexformat_read as fmt
 from ingest.textnorm import fold
 
+from .querytree import AllOf, AnyOf, Everything, Phrase, Query, Term, WithOptional
+
+BM25_K1, BM25_B = 0.8, 0.75  # bench/relevance.py measures them
 DEFAULT_CACHE_MB = 1024  # bench/README.md: p95 57 ms at 512, 32 ms at 1024 on the 70,705 articles
 WARM_SHARE = 0.75  # of the cache, filled with the longest posting lists when a generation opens
 WARM_FIELDS = ("text", "bigrams", "heading", "compounds", "doc_name")
@@ -46,7 +47,6 @@ FOLDED_FIELDS = {"text_folded": "text", "heading_folded": "heading", "doc_name_f
                  "bigrams_folded": "bigrams"}
 FOLDED_SOURCE = {source: folded for folded, source in FOLDED_FIELDS.items()}
 SYLLABLE_FIELDS = ("text", "heading", "doc_name")  # their lexicons are small: read whole
-_LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 _EMPTY_IDS = np.empty(0, dtype=np.int32)
 _EMPTY_SCORES = np.empty(0, dtype=np.float32)
 
@@ -121,112 +121,65 @@ class PostingsCache:
 
 class Engine:
     """Per-generation arrays: which records are live, which document each belongs to, field
-    lengths; and the postings cache. Reading uses the caller's (per-thread) searcher."""
+    lengths; and the postings cache. Reading uses the caller's (per-thread) searcher, an
+    `ingest.indexformat_read` handle."""
 
     def __init__(self, searcher, k1: float, b: float, cache_bytes: int | None = None):
-        reader = searcher.reader()
         self.k1, self.b = k1, b
-        self.size = reader.doc_count_all()
+        self.size = fmt.record_count(searcher)
         self.cache = PostingsCache(cache_bytes_from_env() if cache_bytes is None else cache_bytes)
         self._lengths: dict[str, np.ndarray] = {}
-        self._spellings: dict[str, dict[str, list[bytes]]] = {}
+        self._spellings: dict[str, dict[str, list[str]]] = {}
         self._lock = threading.Lock()
         self.live = np.ones(self.size, dtype=bool)
-        for sub, offset in reader.leaf_readers():
-            deleted = sub.deleted_docs_set
-            if deleted:
-                self.live[np.fromiter(deleted, dtype=np.int64) + offset] = False
+        self.live[fmt.deleted_records(searcher)] = False
         # The document of each record, as an index into `doc_ids`.
         self.doc_ids: list[str] = []
         self.record_doc = np.full(self.size, -1, dtype=np.int32)
-        for term in reader.lexicon("doc_id"):
-            ids, _ = self._read_postings(reader, "doc_id", term)
+        for doc_id in fmt.terms(searcher, "doc_id"):
+            ids, _ = self._postings(searcher, "doc_id", doc_id)
             self.record_doc[ids] = len(self.doc_ids)
-            self.doc_ids.append(term.decode("utf-8"))
+            self.doc_ids.append(doc_id)
         for field in SYLLABLE_FIELDS:  # ~0.1 s on 300,000 records: not in a user's query
-            self._syllable_spellings(reader, field)
+            self._syllable_spellings(searcher, field)
 
     # Posting lists
 
-    def _read_postings(self, reader, field: str, term: bytes) -> tuple[np.ndarray, np.ndarray]:
+    def _postings(self, searcher, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Record numbers (sorted) and term frequencies of `term`, deleted records left out."""
-        id_parts, tf_parts = [], []
-        for sub, offset in reader.leaf_readers():
-            # The raw list: deleted records are dropped below with `live`, not one by one.
-            try:
-                matcher = sub._terms.matcher(field, term, sub.schema[field].format)
-            except TermNotFound:
-                continue
-            if isinstance(matcher, W3LeafMatcher):
-                # Whole blocks at a time, decoded with numpy (whoosh-reloaded 2.7.5 is pinned
-                # for these internals): ids are stored as deltas, weights as floats, or as one
-                # float or None when all are equal.
-                while not matcher._atend:
-                    matcher._read_data()
-                    ids, weights = matcher._data[0], matcher._data[1]
-                    ids = np.asarray(ids, dtype=np.int64)
-                    if not matcher._byteids:
-                        ids = np.cumsum(ids)
-                    id_parts.append((ids + offset).astype(np.int32))
-                    if weights is None or isinstance(weights, float):
-                        tf_parts.append(np.full(len(ids), 1.0 if weights is None else weights, dtype=np.float32))
-                    else:
-                        tf_parts.append(np.asarray(weights, dtype=np.float32))
-                    matcher._next_block()
-            else:
-                ids, tfs = [], []
-                while matcher.is_active():
-                    ids.append(matcher.id())
-                    tfs.append(matcher.weight())
-                    matcher.next()
-                id_parts.append(np.asarray(ids, dtype=np.int32) + offset)
-                tf_parts.append(np.asarray(tfs, dtype=np.float32))
-        if not id_parts:
-            return _EMPTY_IDS, _EMPTY_SCORES
-        ids, tfs = np.concatenate(id_parts), np.concatenate(tf_parts)
+        ids, tfs = fmt.postings(searcher, field, term)
         keep = self.live[ids]
         return (ids, tfs) if keep.all() else (ids[keep], tfs[keep])
 
-    def field_lengths(self, reader, field: str) -> np.ndarray:
+    def field_lengths(self, searcher, field: str) -> np.ndarray:
         lengths = self._lengths.get(field)
         if lengths is None:
             with self._lock:
                 lengths = self._lengths.get(field)
                 if lengths is None:
-                    lengths = self._lengths[field] = self._read_lengths(reader, field)
+                    lengths = self._lengths[field] = fmt.field_lengths(searcher, field)
         return lengths
 
-    def _read_lengths(self, reader, field: str) -> np.ndarray:
-        codes = np.zeros(self.size, dtype=np.uint8)
-        for sub, offset in reader.leaf_readers():
-            column = sub._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-            if column is None:
-                continue
-            count = min(column._count, column._doccount)
-            raw = column._dbfile.get(column._basepos, count)
-            codes[offset : offset + count] = np.frombuffer(raw, dtype=np.uint8)
-        return _LENGTH_OF_BYTE[codes]
-
-    def spellings(self, reader, field: str, folded: str) -> list[bytes]:
+    def spellings(self, searcher, field: str, folded: str) -> list[str]:
         """The terms of `field` that fold to `folded`: "hoa" → hòa, hóa, hoa…; for a pairs
         field, "hoa_binh" → the pairs of those spellings that occur."""
         if field in SYLLABLE_FIELDS:
-            return self._syllable_spellings(reader, field).get(folded, [])
-        table = self._syllable_spellings(reader, SYLLABLE_FIELDS[0])
+            return self._syllable_spellings(searcher, field).get(folded, [])
+        table = self._syllable_spellings(searcher, SYLLABLE_FIELDS[0])
         first, _, second = folded.partition("_")
-        pairs = [a + b"_" + b for a in table.get(first, []) for b in table.get(second, [])]
-        return [pair for pair in pairs if (field, pair) in reader]
+        pairs = [f"{a}_{b}" for a in table.get(first, []) for b in table.get(second, [])]
+        return [pair for pair in pairs if fmt.has_term(searcher, field, pair)]
 
-    def _syllable_spellings(self, reader, field: str) -> dict[str, list[bytes]]:
+    def _syllable_spellings(self, searcher, field: str) -> dict[str, list[str]]:
         table = self._spellings.get(field)
         if table is None:
             with self._lock:
                 table = self._spellings.get(field)
                 if table is None:
                     table = {}
-                    if field in reader.schema:
-                        for term in reader.lexicon(field):
-                            table.setdefault(fold(term.decode("utf-8")), []).append(term)
+                    if fmt.has_field(searcher, field):
+                        for term in fmt.terms(searcher, field):
+                            table.setdefault(fold(term), []).append(term)
                     self._spellings[field] = table
         return table
 
@@ -236,23 +189,20 @@ class Engine:
         entry = self.cache.get(key)
         if entry is not None:
             return entry
-        reader = searcher.reader()
         source = FOLDED_FIELDS.get(field, field)
-        if source not in searcher.schema:
+        if not fmt.has_field(searcher, source):
             return _EMPTY_IDS, _EMPTY_SCORES
-        schema_field = searcher.schema[source]
         if source != field:
-            parts = [self._read_postings(reader, source, term) for term in self.spellings(reader, source, text)]
+            parts = [self._postings(searcher, source, term) for term in self.spellings(searcher, source, text)]
             ids, tfs = _summed(parts)
             df = len(ids)
         else:
-            term = schema_field.to_bytes(text)
-            ids, tfs = self._read_postings(reader, source, term)
-            df = reader.doc_frequency(source, term)
-        if len(ids) and schema_field.scorable:
+            ids, tfs = self._postings(searcher, source, text)
+            df = fmt.document_frequency(searcher, source, text)
+        if len(ids) and fmt.is_scorable(searcher, source):
             idf = 1.0 + math.log(self.size / (df + 1))
-            avg = (reader.field_length(source) / self.size) or 1.0
-            norm = self.k1 * ((1 - self.b) + self.b * self.field_lengths(reader, source)[ids] / avg)
+            avg = (fmt.total_field_length(searcher, source) / self.size) or 1.0
+            norm = self.k1 * ((1 - self.b) + self.b * self.field_lengths(searcher, source)[ids] / avg)
             scores = (idf * (tfs * (self.k1 + 1)) / (tfs + norm)).astype(np.float32)
         else:  # Whoosh scores an unscorable field (number_keys) by the term's weight
             scores = tfs
@@ -264,15 +214,12 @@ class Engine:
         """Reads the longest posting lists into the cache, longest first, until `budget_bytes`:
         they are the slow ones to read (about 0.1 µs per posting) and the common words of
         queries. Folded forms count as their own lists. Returns the number of lists read."""
-        reader = searcher.reader()
         lists: list[tuple[int, str, str]] = []
         for field in WARM_FIELDS:
-            if field not in reader.schema:
+            if not fmt.has_field(searcher, field):
                 continue
             folded_df: dict[str, int] = {}
-            for term, info in reader.iter_field(field):
-                df = info.doc_frequency()
-                text = term.decode("utf-8")
+            for text, df in fmt.document_frequencies(searcher, field):
                 lists.append((df, field, text))
                 if field in FOLDED_SOURCE:
                     key = fold(text)
@@ -290,17 +237,17 @@ class Engine:
 
     # Query evaluation
 
-    def evaluate(self, searcher, query: Q.Query, deadline: Deadline) -> tuple[np.ndarray, np.ndarray]:
+    def evaluate(self, searcher, query: Query, deadline: Deadline) -> tuple[np.ndarray, np.ndarray]:
         """(score per record, matched per record) of a query over the whole index."""
-        if isinstance(query, Q.And):
-            parts = [self.evaluate(searcher, sub, deadline) for sub in query.subqueries]
+        if isinstance(query, AllOf):
+            parts = [self.evaluate(searcher, child, deadline) for child in query.children]
             matched = np.logical_and.reduce([m for _, m in parts])
             scores = np.add.reduce([s for s, _ in parts]) * matched
-        elif isinstance(query, Q.AndMaybe):
-            scores, matched = self.evaluate(searcher, query.a, deadline)
-            optional, _ = self.evaluate(searcher, query.b, deadline)
+        elif isinstance(query, WithOptional):
+            scores, matched = self.evaluate(searcher, query.required, deadline)
+            optional, _ = self.evaluate(searcher, query.optional, deadline)
             scores = (scores + optional) * matched
-        elif isinstance(query, Q.Every):
+        elif isinstance(query, Everything):
             scores, matched = np.zeros(self.size, dtype=np.float32), self.live.copy()
         else:
             scores, matched = np.zeros(self.size, dtype=np.float32), np.zeros(self.size, dtype=bool)
@@ -310,24 +257,24 @@ class Engine:
             scores *= query.boost
         return scores, matched
 
-    def _accumulate(self, searcher, query, boost, scores, matched, deadline: Deadline) -> None:
-        """Adds a disjunction's leaves into `scores` / `matched` (Whoosh's Or is a sum)."""
+    def _accumulate(self, searcher, query: Query, boost, scores, matched, deadline: Deadline) -> None:
+        """Adds a disjunction's leaves into `scores` / `matched` (AnyOf is a sum)."""
         boost *= query.boost
-        if isinstance(query, Q.Or):
-            for sub in query.subqueries:
-                self._accumulate(searcher, sub, boost, scores, matched, deadline)
+        if isinstance(query, AnyOf):
+            for child in query.children:
+                self._accumulate(searcher, child, boost, scores, matched, deadline)
             return
-        if isinstance(query, (Q.And, Q.AndMaybe, Q.Every)):
+        if isinstance(query, (AllOf, WithOptional, Everything)):
             sub_scores, sub_matched = self.evaluate(searcher, query, deadline)
             scores += sub_scores * boost
             matched |= sub_matched
             return
         if deadline.passed():
             return
-        if isinstance(query, Q.Term):
-            ids, term_scores = self.term(searcher, query.fieldname, query.text)
-        elif isinstance(query, Q.Phrase):
-            ids, term_scores = self.phrase(searcher, query.fieldname, list(query.words))
+        if isinstance(query, Term):
+            ids, term_scores = self.term(searcher, query.field, query.text)
+        elif isinstance(query, Phrase):
+            ids, term_scores = self.phrase(searcher, query.field, list(query.words))
         else:
             raise TypeError(f"query type not supported by the engine: {type(query).__name__}")
         if len(ids):

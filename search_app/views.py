@@ -1,4 +1,4 @@
-"""HTML pages and their JSON twins. Both call the same functions in search.py."""
+"""HTML pages and their JSON twins. Both call the same functions (search.py, presentation.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from ingest.document import meta_display_name
-from ingest.model import DocMeta
+from ingest.model import DocMeta, Hit
+from ingest.references import number_key
 
-from .search import (FACETS, MAX_PAGE, PER_PAGE, QueryError, citation, format_date, search)
+from .presentation import citation, format_date
+from .query import QueryError
+from .search import FACETS, MAX_PAGE, PER_PAGE, search
 
 web = Blueprint("web", __name__)
 api = Blueprint("api", __name__)
@@ -52,7 +55,7 @@ def _search_json(result) -> dict:
         "sort": request.args.get("sort", "relevance") or "relevance",
         "timed_out": result.timed_out,
         "generation": result.generation,
-        "hits": result.hits,
+        "hits": [hit.to_dict() for hit in result.hits],
         "facets": result.facets,
     }
 
@@ -69,10 +72,10 @@ def search_page():
     result = search(handle(), **args)
     groups = []
     for hit in result.hits:
-        if groups and groups[-1]["doc_id"] == hit["doc_id"]:
+        if groups and groups[-1]["doc_id"] == hit.doc_id:
             groups[-1]["hits"].append(hit)
         else:
-            groups.append({"doc_id": hit["doc_id"], "hits": [hit], "name": _hit_doc_name(hit)})
+            groups.append({"doc_id": hit.doc_id, "hits": [hit], "name": _hit_doc_name(hit)})
     pages = (result.total + result.per_page - 1) // result.per_page
     return render_template(
         "search.html", result=result, groups=groups, args=args, facet_labels=FACET_LABELS,
@@ -80,8 +83,8 @@ def search_page():
     )
 
 
-def _hit_doc_name(hit: dict) -> str:
-    meta = DocMeta(doc_type=hit["doc_type"], number=hit["doc_number"], title=hit["title"])
+def _hit_doc_name(hit: Hit) -> str:
+    meta = DocMeta(doc_type=hit.doc_type, number=hit.doc_number, title=hit.title)
     return meta_display_name(meta)
 
 
@@ -105,8 +108,6 @@ def document_data(doc_id: str) -> dict:
         abort(404, description=f"Không có văn bản {doc_id!r} trong chỉ mục.")
     meta = DocMeta(**doc["meta"])
     own_key = None
-    from ingest.references import number_key
-
     if meta.number:
         own_key = number_key(meta.number)
     references = []
@@ -122,8 +123,7 @@ def document_data(doc_id: str) -> dict:
     for citing in (gen.cited_by.get(own_key, []) if own_key else []):
         if citing == doc_id:
             continue
-        entry = gen.catalog[citing]
-        cmeta = DocMeta(**{k: entry.get(k, "") for k in DocMeta.__dataclass_fields__})
+        cmeta = gen.catalog[citing].meta
         cited_by.append({
             "doc_id": citing, "doc_number": cmeta.number, "doc_type": cmeta.doc_type,
             "title": cmeta.title, "issued": cmeta.issued or None, "name": meta_display_name(cmeta),

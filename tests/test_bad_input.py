@@ -17,7 +17,8 @@ import pytest
 
 from ingest import run_ingest
 from ingest.index import current_generation, read_json
-from search_app.search import IndexHandle, search
+from search_app.generations import IndexHandle
+from search_app.search import search
 
 from .conftest import ROOT, SAMPLES, copy_corpus
 from .pdf_factory import encrypted_pdf, image_pdf, many_pages_pdf, text_pdf
@@ -145,17 +146,17 @@ def test_index_answers_for_every_good_file(bad_run):
         sample = tomllib.loads(source.read_text(encoding="utf-8"))
         result = search(handle, sample["meta"]["number"])
         assert result.hits, sample["file"]
-        assert catalog[result.hits[0]["doc_id"]]["sources"] == [sample["file"]]
+        assert catalog[result.hits[0].doc_id]["sources"] == [sample["file"]]
     nfd = search(handle, "tăng ca linh hoạt Hồ Tây").hits
-    assert nfd and catalog[nfd[0]["doc_id"]]["sources"] == [NFD_NAME]
+    assert nfd and catalog[nfd[0].doc_id]["sources"] == [NFD_NAME]
     lam_vien = search(handle, '"cao nguyên Lâm Viên"').hits
-    assert lam_vien and catalog[lam_vien[0]["doc_id"]]["sources"] == [NON_ASCII_NAME]
+    assert lam_vien and catalog[lam_vien[0].doc_id]["sources"] == [NON_ASCII_NAME]
     for name, place in (("rung phong ho.txt", "Bạch Mã"), ("rung-phong-ho.txt", "Cúc Phương")):
         hits = search(handle, f'"vườn quốc gia {place}"').hits
-        assert hits and catalog[hits[0]["doc_id"]]["sources"] == [name]
+        assert hits and catalog[hits[0].doc_id]["sources"] == [name]
     # the duplicate is listed once
     hits = search(handle, "9116/KH-UBND", per_page=50).hits
-    assert {catalog[h["doc_id"]]["sources"][0] for h in hits} == {"kh-9116-ubnd-mau-son-2025.pdf"}
+    assert {catalog[h.doc_id]["sources"][0] for h in hits} == {"kh-9116-ubnd-mau-son-2025.pdf"}
     # no failed file left a record
     failed = {p for p, (o, _) in expect.items() if o == "failed"}
     assert not any(set(entry["sources"]) & failed for entry in catalog.values())
@@ -180,7 +181,7 @@ def test_broken_replacement_keeps_the_last_good_version(tmp_path):
     assert run_ingest(corpus, index_dir, progress=False).exit_status == 0
     target = corpus / "qd-9322-ttg-chuong-trinh-nang-suat.pdf"
     before = search(IndexHandle(index_dir), "ISO 9001").hits
-    assert any(h["doc_id"] == "qd-9322-ttg-chuong-trinh-nang-suat" for h in before)
+    assert any(h.doc_id == "qd-9322-ttg-chuong-trinh-nang-suat" for h in before)
 
     target.write_bytes(target.read_bytes()[:2000])  # a failed copy: truncated
     report = run_ingest(corpus, index_dir, progress=False)
@@ -190,7 +191,7 @@ def test_broken_replacement_keeps_the_last_good_version(tmp_path):
     assert "truncated PDF" in entry.reason
     assert "previously indexed version stays searchable" in entry.reason
     after = search(IndexHandle(index_dir), "ISO 9001").hits
-    assert any(h["doc_id"] == "qd-9322-ttg-chuong-trinh-nang-suat" for h in after)
+    assert any(h.doc_id == "qd-9322-ttg-chuong-trinh-nang-suat" for h in after)
     doc = read_json(current_generation(index_dir) / "docs" / "qd-9322-ttg-chuong-trinh-nang-suat.json")
     assert "ISO 9001" in doc["text"]
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from ingest.index import current_generation, read_json
-from search_app.search import IndexHandle, search
+from search_app.generations import IndexHandle
+from search_app.search import search
 
 from .conftest import ROOT, SHARED_DATA, copy_corpus
 
@@ -57,7 +58,7 @@ def answers(index_dir: Path) -> str:
     assert gen is not None
     result = search(handle, "năng suất chất lượng")
     assert result.total > 0 and result.generation == gen.name
-    assert search(handle, "9322/QĐ-TTg").hits[0]["doc_id"] == "qd-9322-ttg-chuong-trinh-nang-suat"
+    assert search(handle, "9322/QĐ-TTg").hits[0].doc_id == "qd-9322-ttg-chuong-trinh-nang-suat"
     for doc_id in gen.catalog:  # every record of the catalog is readable
         assert read_json(gen.path / "docs" / f"{doc_id}.json")["doc_id"] == doc_id
     return gen.name

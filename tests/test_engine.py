@@ -8,10 +8,12 @@ from whoosh import fields, index as whoosh_index, query as Q
 from whoosh.scoring import BM25F
 
 from ingest.analysis import bigram_analyzer, exact_analyzer
-from ingest.index import WordsField
+from ingest.indexformat import WordsField
 from ingest.textnorm import fold, normalize
-from search_app.engine import Deadline, Engine
-from search_app.search import BM25_B, BM25_K1, IndexHandle, search
+from search_app.engine import BM25_B, BM25_K1, Deadline, Engine
+from search_app.generations import IndexHandle
+from search_app.querytree import AnyOf, Term
+from search_app.search import search
 
 from .conftest import SAMPLES
 
@@ -80,7 +82,8 @@ def test_whoosh_and_the_engine_rank_a_question_alike(one_segment):
     searcher, engine, _ = one_segment
     query = Q.Or([Q.Term("text", w) for w in "hỗ trợ doanh nghiệp chứng nhận iso".split()])
     expected = [hit.docnum for hit in searcher.search(query, limit=10, optimize=False)]
-    scores, matched = engine.evaluate(searcher, query, Deadline(float("inf")))
+    tree = AnyOf(tuple(Term("text", w) for w in "hỗ trợ doanh nghiệp chứng nhận iso".split()))
+    scores, matched = engine.evaluate(searcher, tree, Deadline(float("inf")))
     order = np.lexsort((np.arange(engine.size), -scores))
     assert order[:10].tolist() == expected
 
@@ -91,10 +94,10 @@ def test_quoted_phrase_of_three_words_returns_only_hits_holding_it(sample_index)
         hits = search(handle, f'"{quoted}"', per_page=50).hits
         assert hits, quoted
         for hit in hits:
-            document = handle.document(hit["doc_id"])
-            unit = next(u for u in document["units"] if u["anchor"] == hit["anchor"])
+            document = handle.document(hit.doc_id)
+            unit = next(u for u in document["units"] if u["anchor"] == hit.anchor)
             words = re.findall(r"[^\W_]+", fold(document["text"][unit["start"]:unit["end"]]).lower())
-            assert f" {fold(quoted)} " in f" {' '.join(words)} ", hit["citation"]
+            assert f" {fold(quoted)} " in f" {' '.join(words)} ", hit.citation
 
 
 def test_bad_cache_setting_stops_the_app_at_start(monkeypatch):
@@ -108,7 +111,8 @@ def test_bad_cache_setting_stops_the_app_at_start(monkeypatch):
 @pytest.mark.parametrize("words", ["doanh nghiệp", "chứng nhận iso 9001", "ho tro doanh nghiep nho", "kế hoạch năm"])
 def test_snippet_window_holds_the_most_distinct_terms(words):
     from ingest.analysis import syllables
-    from search_app.search import parse_query, snippet
+    from search_app.presentation import snippet
+    from search_app.query import parse_query
 
     terms = parse_query(words).highlight_terms
     for text in paragraphs():

@@ -12,7 +12,8 @@ from ingest.extract import extract
 from ingest.index import current_generation, read_json
 from ingest.ocr import clean_line, garbage_score, legacy_font_garbage
 from ingest.pipeline import SourceFile, _extract_cached, _sha256
-from search_app.search import IndexHandle, search
+from search_app.generations import IndexHandle
+from search_app.search import search
 
 from .conftest import need, shared
 from .pdf_factory import FONT, image_pdf, text_pdf
@@ -172,9 +173,9 @@ def test_every_scanned_file_is_found_by_a_phrase_of_its_body(scanned_index):
     _, index_dir, _ = scanned_index
     handle = IndexHandle(index_dir)
     result = search(handle, '"Bộ phận Tiếp nhận và Trả kết quả"')
-    assert result.hits and result.hits[0]["doc_id"] == "test-9"
-    assert result.hits[0]["ocr"] is True
-    assert search(handle, "2605/QĐ-BGDĐT").hits[0]["doc_id"] == "test-9"
+    assert result.hits and result.hits[0].doc_id == "test-9"
+    assert result.hits[0].ocr is True
+    assert search(handle, "2605/QĐ-BGDĐT").hits[0].doc_id == "test-9"
     for doc_path in sorted((current_generation(index_dir) / "docs").glob("*.json")):
         doc = read_json(doc_path)
         lines = [l.split() for l in doc["text"].splitlines()]
@@ -182,4 +183,4 @@ def test_every_scanned_file_is_found_by_a_phrase_of_its_body(scanned_index):
         assert lines, doc_path.stem
         phrase = " ".join(lines[len(lines) // 2][:4])  # four words of a line from the middle
         hits = search(handle, f'"{phrase}"').hits
-        assert doc_path.stem in {h["doc_id"] for h in hits}, (doc_path.stem, phrase)
+        assert doc_path.stem in {h.doc_id for h in hits}, (doc_path.stem, phrase)

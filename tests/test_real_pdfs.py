@@ -74,14 +74,15 @@ def test_phrase_from_middle_of_article_finds_it_with_page(real_index):
     words = body.split()
     phrase = " ".join(words[len(words) // 2 : len(words) // 2 + 6])
     from ingest.analysis import syllables
-    from search_app.search import IndexHandle, search
+    from search_app.generations import IndexHandle
+    from search_app.search import search
 
     quoted = '"' + " ".join(s for s, _, _ in syllables(phrase)) + '"'
     hits = search(IndexHandle(real_index[0]), quoted, per_page=50).hits
-    in_article = [h for h in hits if h["doc_id"] == doc.doc_id and h["anchor"].split(".")[0] == "dieu-123"]
-    assert in_article, (quoted, [h["citation"] for h in hits])
-    unit = next(u for u in doc.units if u.anchor == in_article[0]["anchor"])
-    assert in_article[0]["page"] == unit.page
+    in_article = [h for h in hits if h.doc_id == doc.doc_id and h.anchor.split(".")[0] == "dieu-123"]
+    assert in_article, (quoted, [h.citation for h in hits])
+    unit = next(u for u in doc.units if u.anchor == in_article[0].anchor)
+    assert in_article[0].page == unit.page
     assert doc.pages[article.page - 1].start <= article.start
 
 

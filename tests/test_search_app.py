@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 import pytest
 
-from search_app.search import parse_query
+from search_app.query import parse_query
 
 from .conftest import ROOT
 

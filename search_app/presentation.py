@@ -1,0 +1,91 @@
+"""Presentation of what a search found: citations, dates, snippets with highlighted terms,
+and the Hit each result becomes (the HTML page and /api/search show the same Hit)."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+
+from markupsafe import Markup, escape
+
+from ingest.analysis import SYLLABLE_RE
+from ingest.document import meta_display_name
+from ingest.model import CatalogEntry, DocMeta, Hit
+
+from .query import HighlightTerms
+
+
+def format_date(iso: str) -> str:
+    """ "2020-08-31" → "31/8/2020"."""
+    if not iso:
+        return ""
+    y, m, d = iso.split("-")
+    return f"{int(d)}/{int(m)}/{y}"
+
+
+def citation(label: str, meta: DocMeta, page: int | None) -> str:
+    """ "Điểm a Khoản 2 Điều 1 — Quyết định 1322/QĐ-TTg ngày 31/8/2020, tr. 2"."""
+    doc = meta_display_name(meta)
+    if meta.issued:
+        doc += f" ngày {format_date(meta.issued)}"
+    text = f"{label} — {doc}" if label and label not in ("Phần mở đầu",) else doc
+    if label == "Phần mở đầu":
+        text = f"Phần mở đầu — {doc}"
+    return f"{text}, tr. {page}" if page else text
+
+
+def make_hit(stored: dict, score: float, entry: CatalogEntry, terms: HighlightTerms) -> Hit:
+    """The Hit of an index record (its stored fields) found with `score`."""
+    meta = entry.meta
+    return Hit(
+        doc_id=stored["doc_id"],
+        doc_number=meta.number,
+        doc_type=meta.doc_type,
+        title=meta.title,
+        issuer=meta.issuer,
+        issued=meta.issued or None,
+        unit=stored["label"],
+        path=stored["path"],
+        anchor=stored["anchor"],
+        citation=citation(stored["label"], meta, stored["page"]),
+        page=stored["page"],
+        ocr=stored.get("ocr", False),
+        snippet=str(snippet(stored["text"], terms)),
+        score=round(score, 4),
+        url=f"/documents/{stored['doc_id']}#{stored['anchor']}",
+    )
+
+
+def snippet(text: str, terms: HighlightTerms, width: int = 40) -> Markup:
+    """A window of about `width` syllables around the densest matches, matches in <mark>."""
+    spans = [m.span() for m in SYLLABLE_RE.finditer(text)]
+    if not spans:
+        return Markup("")
+    found = terms.find(text)
+    starts = [start for start, _ in spans]
+    matched = [bisect_left(starts, start) for start, _, _ in found]  # syllable numbers
+    best_start = 0
+    if matched:
+        # The window of `width` syllables, starting at a match, with the most distinct terms.
+        in_window: Counter[str] = Counter()
+        best, end = -1, 0
+        for k, i in enumerate(matched):
+            while end < len(matched) and matched[end] < i + width:
+                in_window[found[end][2]] += 1
+                end += 1
+            if len(in_window) > best:
+                best, best_start = len(in_window), max(0, i - 5)
+            in_window[found[k][2]] -= 1
+            if not in_window[found[k][2]]:
+                del in_window[found[k][2]]
+    end_token = min(len(spans), best_start + width)
+    char_start = spans[best_start][0] if best_start else 0
+    char_end = spans[end_token - 1][1] if end_token < len(spans) else len(text)
+    pieces = ["… " if char_start > 0 else ""]
+    pos = char_start
+    for s, e, _ in found:
+        if char_start <= s and e <= char_end:
+            pieces += [escape(text[pos:s]), "<mark>", escape(text[s:e]), "</mark>"]
+            pos = e
+    pieces += [escape(text[pos:char_end]), " …" if char_end < len(text) else ""]
+    return Markup(" ".join("".join(pieces).split()))  # escaped above: only <mark> is markup
