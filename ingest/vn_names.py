@@ -61,7 +61,7 @@ NATIONAL_BODIES = (
 )
 # Other names kept as written when a title is sentence-cased.
 OTHER_NAMES = (
-    "Việt Nam", "Đảng Cộng sản Việt Nam", "Đồng bằng sông Cửu Long", "Tây Nguyên", "Đông Nam Bộ",
+    "Việt Nam", "Thủ tướng", "Phó Thủ tướng", "Phó Thủ tướng Chính phủ", "Đảng Cộng sản Việt Nam", "Đồng bằng sông Cửu Long", "Tây Nguyên", "Đông Nam Bộ",
     "Bắc Trung Bộ", "Duyên hải Nam Trung Bộ", "Trung du và miền núi phía Bắc", "Đồng bằng sông Hồng",
 )
 ACRONYMS = {"ISO", "STEM", "OCOP", "ODA", "FDI", "PPP", "ASEAN", "WTO", "EU", "USD", "UBND", "GAP"}
@@ -140,7 +140,9 @@ _PLACE_AFTER_LEVEL_RE = re.compile(
     r"(?<!\w)(tỉnh|thành phố|tp\.)\s+(" + "|".join(re.escape(p) for p in PROVINCES) + r")(?!\w)",
     re.IGNORECASE,
 )
-_LOCAL_BODY_NAME_RE = re.compile(r"(?<!\w)(ủy ban nhân dân|hội đồng nhân dân)(?!\w)", re.IGNORECASE)
+_LOCAL_BODY_NAME_RE = re.compile(
+    r"(?<!\w)((?:văn phòng )?)(ủy ban nhân dân|hội đồng nhân dân)(?!\w)", re.IGNORECASE
+)
 _VOWELS = set("aeiouyăâêôơư" + "áàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
 
 
@@ -155,7 +157,7 @@ def sentence_case(text: str, extra_names: tuple[str, ...] = ()) -> str:
         text = " ".join(words)
         text = _PROPER_NAME_RE.sub(lambda m: _CANONICAL[m.group(1).lower()], text)
         text = _PLACE_AFTER_LEVEL_RE.sub(lambda m: f"{m.group(1)} {province(m.group(2))}", text)
-        text = _LOCAL_BODY_NAME_RE.sub(lambda m: m.group(1).capitalize(), text)
+        text = _LOCAL_BODY_NAME_RE.sub(lambda m: m.group(1).capitalize() + m.group(2).capitalize(), text)
         if extra_names:
             names = {n.lower(): n for n in extra_names if n}
             text = _name_pattern(names.values()).sub(lambda m: names[m.group(1).lower()], text)
