@@ -7,9 +7,8 @@ import re
 
 from .textnorm import normalize
 
-LAYOUT_CELL_RE = re.compile(
-    r"^\s*(CỘNG HÒA XÃ HỘI CHỦ NGHĨA|Số\s*:|Nơi nhận|(TM|KT|TL|TUQ|Q)\.\s)", re.MULTILINE
-)
+LAYOUT_LINE_RE = re.compile(r"^(CỘNG HÒA XÃ HỘI CHỦ NGHĨA|Số\s*:|Nơi nhận)")
+SIGNATURE_FORM_RE = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s")  # "TM. ỦY BAN NHÂN DÂN", "Q. GIÁM ĐỐC"
 
 
 def is_layout_table(rows: list[list[str]]) -> bool:
@@ -18,7 +17,10 @@ def is_layout_table(rows: list[list[str]]) -> bool:
     column."""
     if len(rows) < 2 or max((len(row) for row in rows), default=0) < 2:
         return True
-    return any(LAYOUT_CELL_RE.search(normalize(cell or "")) for row in rows for cell in row)
+    lines = (line.strip() for row in rows for cell in row for line in normalize(cell or "").splitlines())
+    return any(
+        LAYOUT_LINE_RE.match(line) or (SIGNATURE_FORM_RE.match(line) and line.isupper()) for line in lines
+    )
 
 
 def table_rows_as_lines(rows: list[list[str]]) -> list[str]:
