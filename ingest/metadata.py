@@ -22,7 +22,8 @@ TYPE_LINES = {
     "KẾ HOẠCH": "Kế hoạch", "BỘ LUẬT": "Bộ luật", "LUẬT": "Luật", "HIẾN PHÁP": "Hiến pháp",
     "PHÁP LỆNH": "Pháp lệnh", "CHỈ THỊ": "Chỉ thị", "THÔNG BÁO": "Thông báo", "BÁO CÁO": "Báo cáo",
     "TỜ TRÌNH": "Tờ trình", "HƯỚNG DẪN": "Hướng dẫn", "CHƯƠNG TRÌNH": "Chương trình",
-    "ĐỀ ÁN": "Đề án", "QUY ĐỊNH": "Quy định", "CÔNG VĂN": "Công văn",
+    "ĐỀ ÁN": "Đề án", "QUY ĐỊNH": "Quy định", "CÔNG VĂN": "Công văn", "CÔNG ĐIỆN": "Công điện",
+    "QUY CHẾ": "Quy chế", "KẾT LUẬN": "Kết luận",
 }
 _FOLDED_TYPE_LINES = {fold(k): v for k, v in TYPE_LINES.items()}
 NATIONAL_MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"

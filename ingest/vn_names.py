@@ -165,9 +165,11 @@ def sentence_case(text: str, extra_names: tuple[str, ...] = ()) -> str:
 
 
 def _is_acronym(word: str) -> bool:
-    """KH&CN, COVID-19, TNHH, ISO: kept in capitals. A word without a vowel is no Vietnamese
-    syllable; "BỘ", "VÀ" have one."""
+    """KH&CN, COVID-19, TNHH, ISO, Roman numbers: kept in capitals. A word without a vowel is
+    no Vietnamese syllable; "BỘ", "VÀ" have one."""
     letters = word.strip(".,;:()\"'")
     if letters in ACRONYMS or any(c.isdigit() or c == "&" for c in letters):
+        return True
+    if re.fullmatch(r"[IVXLC]+", letters) and letters != "VI":  # "KHÓA XV"; "vi" is a word
         return True
     return len(letters) >= 2 and letters.isalpha() and not (set(letters.lower()) & _VOWELS)

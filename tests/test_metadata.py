@@ -192,6 +192,7 @@ SENTENCE_CASE = [
      "Liên kết vùng Đồng bằng sông Cửu Long với TP. Hồ Chí Minh"),
     ("GIỮ GÌN HÒA BÌNH VÀ PHÁT TRIỂN TỈNH HÒA BÌNH", "Giữ gìn hòa bình và phát triển tỉnh Hòa Bình"),
     ("HỖ TRỢ CÔNG TY TNHH ÁP DỤNG KH&CN VÀ ISO 9001", "Hỗ trợ công ty TNHH áp dụng KH&CN và ISO 9001"),
+    ("TỔNG KẾT GIAI ĐOẠN II VÀ PHẠM VI ĐIỀU CHỈNH KHÓA XV", "Tổng kết giai đoạn II và phạm vi điều chỉnh khóa XV"),
     ("Đã viết thường: giữ nguyên tỉnh kiên giang", "Đã viết thường: giữ nguyên tỉnh kiên giang"),
 ]
 
