@@ -14,10 +14,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .tables import is_layout_table, table_rows_as_lines
 from .textnorm import normalize
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt")
-EXTRACT_VERSION = "3"  # part of the extraction cache key: bump when extraction output changes
+EXTRACT_VERSION = "4"  # part of the extraction cache key: bump when extraction output changes
 
 
 class ExtractionError(Exception):
@@ -216,10 +217,18 @@ def _pdf_page(page) -> tuple[ExtractedPage, str]:
             and obj["text"].isdigit()
         )
 
-    raw_lines = page.filter(keep).extract_text_lines(return_chars=True, strip=True)
+    kept = page.filter(keep)
+    raw_lines = kept.extract_text_lines(return_chars=True, strip=True)
+    tables = _ruled_tables(kept)
     lines: list[tuple[str, float]] = []
     for line in raw_lines:
         if CONTINUATION_RE.match(line["text"]) and len(lines) > 5:
+            continue
+        table = next((t for t in tables if _inside(line, t[0])), None)
+        if table is not None:
+            # the table's rows replace its lines, where its first line stood
+            lines.extend((row, body_size) for row in table[1])
+            table[1].clear()
             continue
         line_sizes = Counter(round(c["size"], 1) for c in line["chars"])
         lines.append((normalize(line["text"]), line_sizes.most_common(1)[0][0]))
@@ -228,6 +237,29 @@ def _pdf_page(page) -> tuple[ExtractedPage, str]:
         lines.pop()
     texts = [text for text, _ in lines if text.strip()]
     return ExtractedPage(texts, empty=not texts), ""
+
+
+TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+
+
+def _ruled_tables(page) -> list[tuple[tuple, list[str]]]:
+    """(bbox, lines) of each simple table drawn with rules: every row with the same cells, a
+    header naming each column. Its rows as lines keep cells of a row together."""
+    if len(page.rects) + len(page.lines) < 4:
+        return []
+    found = []
+    for table in page.find_tables(TABLE_SETTINGS):
+        rows = table.extract()
+        widths = {len(row) for row in rows}
+        if len(rows) >= 2 and len(widths) == 1 and widths.pop() >= 2 and all(rows[0]):
+            found.append((table.bbox, [normalize(line) for line in table_rows_as_lines(rows)]))
+    return found
+
+
+def _inside(line: dict, bbox: tuple) -> bool:
+    x0, top, x1, bottom = bbox
+    middle = (line["top"] + line["bottom"]) / 2
+    return top <= middle <= bottom and line["x0"] < x1 and line["x1"] > x0
 
 
 def _image_dpi(page) -> str:
@@ -264,15 +296,42 @@ def extract_docx(path: Path) -> ExtractedFile:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ExtractionError(f"not a valid DOCX file: {exc}") from exc
-    lines: list[str] = []
-    for paragraph in document.paragraphs:
-        lines.extend(normalize(paragraph.text).splitlines())
-    for table in document.tables:
-        for row in table.rows:
-            cells = [normalize(cell.text).strip() for cell in row.cells]
-            lines.append("  ".join(c for c in dict.fromkeys(cells) if c))
-    lines = [line.strip() for line in lines if line.strip()]
+    lines = [line.strip() for line in docx_lines(document) if line.strip()]
     return ExtractedFile([ExtractedPage(lines, empty=not lines)])
+
+
+def docx_lines(document) -> list[str]:
+    """Paragraphs and tables in document order, so a header block laid out in a borderless
+    table comes first. Layout tables (header, signature block) give their cells' paragraphs as
+    lines; data tables give one line per row (`table_rows_as_lines`)."""
+    from docx.table import Table
+
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if not isinstance(block, Table):
+            lines.extend(normalize(block.text).splitlines())
+            continue
+        rows = _docx_rows(block)
+        if is_layout_table([[cell.text for cell in row] for row in rows]):
+            seen = set()  # a cell merged over several rows comes back in each
+            for cell in (cell for row in rows for cell in row if cell._tc not in seen):
+                seen.add(cell._tc)
+                lines.extend(normalize(p.text) for p in cell.paragraphs)
+        else:
+            lines.extend(table_rows_as_lines([[normalize(cell.text) for cell in row] for row in rows]))
+    return lines
+
+
+def _docx_rows(table) -> list[list]:
+    """The cells of each row, a cell spanning several columns once."""
+    rows = []
+    for row in table.rows:
+        cells = []
+        for cell in row.cells:
+            if not (cells and cells[-1]._tc is cell._tc):
+                cells.append(cell)
+        rows.append(cells)
+    return rows
 
 
 def extract_txt(path: Path) -> ExtractedFile:

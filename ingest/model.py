@@ -14,6 +14,7 @@ class DocMeta:
     issued: str = ""  # ngày ban hành, ISO "2020-08-31"
     title: str = ""  # trích yếu
     signer: str = ""  # người ký
+    session: str = ""  # a council's khóa and kỳ họp: "Khóa X, Kỳ họp thứ 12"
 
     @property
     def year(self) -> str:
