@@ -6,15 +6,26 @@ Each document has two sources:
 * ``samples/<stem>.txt``  - the full document text, one paragraph per line,
   UTF-8 NFC, exactly as it should read;
 * ``samples/<stem>.toml`` - ``file`` (output name), ``format`` (pdf | docx |
-  txt) and a ``[meta]`` table (doc_type, number, issuer, place, issued, title,
-  signer).
+  txt), a ``[meta]`` table (doc_type, number, issuer, place, issued, title,
+  signer) and ``outline``: the unit paths a reader would list, outermost first
+  ("Quy định › Chương II › Điều 4 › Khoản 1 › Điểm a"). Optional keys:
+  ``header = "table"`` (DOCX: the issuer and the motto side by side in a
+  borderless two-column table) and ``scan_dpi`` (PDF: write page images only,
+  no text layer, as a scanner does).
+
+In the .txt, the document may go on after the signer's name with attached
+parts ("QUY ĐỊNH", "PHỤ LỤC I", …), each opening with its own centred title
+and a "(Ban hành kèm theo …)" line; a line "| a | b | c |" is a table row
+(consecutive rows form one ruled table, the first row is the heading).
 
 Output goes to ``corpus/<stem>.<format>``:
 
 * PDF  - fpdf2, A4, DejaVu Serif 12 pt, wrapped paragraphs; every page has the
   running header ``VĂN BẢN MẪU – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ`` and the footer
-  ``Trang N``;
-* DOCX - python-docx, one paragraph per line of the .txt;
+  ``Trang N``; with ``scan_dpi`` the pages are rendered with pypdfium2 to
+  greyscale images and saved by Pillow as an image-only PDF;
+* DOCX - python-docx, one paragraph per line of the .txt (table rows and the
+  header block as tables);
 * TXT  - a byte copy of the .txt.
 
 The output is deterministic: fixed PDF creation date, fixed DOCX core
@@ -40,7 +51,9 @@ from pathlib import Path
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
+import pypdfium2
 from fpdf import FPDF
+from PIL import Image
 
 SAMPLES = Path(__file__).resolve().parent
 ROOT = SAMPLES.parent
@@ -65,8 +78,12 @@ ARTICLE = re.compile(r"^(Điều \d+\.)( .*)$")
 CHAPTER = re.compile(r"^Chương [IVXLC]+$")
 ROMAN = re.compile(r"^[IVXLC]+\. ")
 CLAUSE = re.compile(r"^\d+\. ")
+SUBCLAUSE = re.compile(r"^\d+\.\d+\. ")
+ATTACHMENT = re.compile(r"^(QUY ĐỊNH|QUY CHẾ|PHỤ LỤC(?: [IVXLC]+)?)$")
+TABLE_ROW = re.compile(r"^\| .* \|$")
 TERMINAL = (".", ";", ":", "./.")
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
+NATIONAL = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 
 
 @dataclass
@@ -80,6 +97,9 @@ class Para:
     space_after: float = 1.5  # mm
     space_before: float = 0
     sign: bool = False       # signature block: centred in the right half
+    column: str = ""         # L | R: cell of the two-column header table (DOCX)
+    cells: tuple[str, ...] = ()  # a table row
+    page_break: bool = False  # starts a new page (an attached Quy định or Phụ lục)
 
 
 def body_start(lines: list[str]) -> int:
@@ -97,8 +117,9 @@ def is_upper(line: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-def layout(lines: list[str], meta: dict) -> list[Para]:
+def layout(lines: list[str], cfg: dict) -> list[Para]:
     """Give each line of the text a visual style (no text is changed)."""
+    meta = cfg["meta"]
     doc_type_line = meta["doc_type"].upper()
     body_at = body_start(lines)
     paras: list[Para] = []
@@ -128,8 +149,10 @@ def layout(lines: list[str], meta: dict) -> list[Para]:
             p.bold = True
         paras.append(p)
     paras[-1].space_after = 5
+    if cfg.get("header") == "table":
+        mark_header_columns(paras)
 
-    state = "body"
+    state = "body"       # body | recipients | sign | annex-head | annex
     prev_chapter = False
     for ln in lines[body_at:]:
         if state == "body" and ln == "Nơi nhận:":
@@ -146,10 +169,38 @@ def layout(lines: list[str], meta: dict) -> list[Para]:
             p = Para(ln, align="C", bold=True, sign=True, space_after=0.5)
             if not is_upper(ln):          # the signer's name
                 p.space_before = 12
+                state = "annex"
             if paras[-1].sign is False:
                 p.space_before = 6
             paras.append(p)
             continue
+        if state.startswith("annex") and ATTACHMENT.match(ln):
+            # an attached Quy định or Phụ lục starts on a new page
+            paras.append(Para(ln, align="C", bold=True, size=13, space_after=0.5, page_break=True))
+            state = "annex-head"
+            continue
+        if state == "annex-head":
+            if ln.startswith("(") or paras[-1].italic:      # "(Ban hành kèm theo …)"
+                paras.append(Para(ln, align="C", italic=True, space_after=0.5))
+                if ln.endswith(")"):
+                    paras[-1].space_after = 5
+                    state = "annex"
+            else:                                            # title of the part
+                paras.append(Para(ln, align="C", bold=True, space_after=0.5))
+            continue
+        if state == "annex":
+            if TABLE_ROW.match(ln):
+                paras.append(Para(ln, cells=tuple(c.strip() for c in ln[1:-1].split("|"))))
+                continue
+            if ln.startswith("……, ngày"):                   # a form's place and date
+                paras.append(Para(ln, align="C", italic=True, space_before=3, space_after=0.5))
+                continue
+            if ln == MOTTO or (is_upper(ln) and not CHAPTER.match(ln) and not prev_chapter):
+                paras.append(Para(ln, align="C", bold=True, space_after=0.5))
+                continue
+            if ln.startswith("(") and ln.endswith(")"):
+                paras.append(Para(ln, align="C", italic=True))
+                continue
 
         p = Para(ln)
         if ln.startswith("Kính gửi"):
@@ -167,8 +218,11 @@ def layout(lines: list[str], meta: dict) -> list[Para]:
                 p.bold = True
         elif ROMAN.match(ln):
             p.bold = True
-        elif CLAUSE.match(ln) and not ln.endswith(TERMINAL) and len(ln) <= 90:
+        elif ((CLAUSE.match(ln) or SUBCLAUSE.match(ln)) and not ln.endswith(TERMINAL)
+              and len(ln) <= 90 and "…" not in ln):            # a heading, not a form's blank
             p.bold = True
+        elif ln.startswith("* "):                       # "* Nhiệm vụ cụ thể:" in a plan
+            p.bold, p.italic = ln.endswith(":"), True
         elif not ln.endswith(TERMINAL):
             # paragraph continues on the next line (a hard line break inside a
             # sentence): no paragraph spacing
@@ -176,6 +230,27 @@ def layout(lines: list[str], meta: dict) -> list[Para]:
         prev_chapter = bool(CHAPTER.match(ln))
         paras.append(p)
     return paras
+
+
+def mark_header_columns(paras: list[Para]) -> None:
+    """Issuer and "Số:" go to the left cell, the motto and the place-date line to the right."""
+    right = False
+    for p in paras[1:]:
+        right = right or p.text == NATIONAL
+        p.column = "R" if right else "L"
+        if DATE_LINE.match(p.text):
+            return
+    raise SystemExit("header = 'table' but no date line in the header")
+
+
+def signer_index(lines: list[str]) -> int:
+    """Index of the signer's name: after "Nơi nhận:", its "- " list and the capitalised titles."""
+    i = lines.index("Nơi nhận:") + 1
+    while lines[i].startswith("- "):
+        i += 1
+    while is_upper(lines[i]):
+        i += 1
+    return i
 
 
 # --------------------------------------------------------------------------
@@ -221,8 +296,18 @@ def check(stem: str, cfg: dict, lines: list[str]) -> None:
         printed = vv[0][4:5].upper() + vv[0][5:] if vv else ""
     if printed != meta["title"]:
         errors.append(f"title mismatch:\n  printed {printed!r}\n  toml    {meta['title']!r}")
-    if lines[-1] != meta["signer"]:
-        errors.append(f"last line {lines[-1]!r} != signer {meta['signer']!r}")
+    signer_at = signer_index(lines)
+    if lines[signer_at] != meta["signer"]:
+        errors.append(f"signer line {lines[signer_at]!r} != signer {meta['signer']!r}")
+    if signer_at + 1 < len(lines) and not ATTACHMENT.match(lines[signer_at + 1]):
+        errors.append(f"after the signer: {lines[signer_at + 1]!r} is not an attached part")
+    outline = cfg.get("outline", [])
+    if not isinstance(outline, list) or not all(isinstance(u, str) and u for u in outline):
+        errors.append("outline must be a list of unit paths")
+    if cfg.get("header", "table") != "table" or ("header" in cfg and fmt != "docx"):
+        errors.append("header = 'table' is for docx only")
+    if "scan_dpi" in cfg and (fmt != "pdf" or not 150 <= cfg["scan_dpi"] <= 300):
+        errors.append("scan_dpi is for pdf only, 150-300")
     for bad in ("**", "__", "--", "~~"):   # would be read as fpdf2 markdown
         if any(bad in ln for ln in lines):
             errors.append(f"text contains {bad!r}")
@@ -247,12 +332,12 @@ class SamplePDF(FPDF):
         self.cell(0, 5, f"Trang {self.page_no()}", align="C")
 
 
-def render_pdf(paras: list[Para], meta: dict, out: Path) -> int:
+def render_pdf(paras: list[Para], meta: dict, name: str) -> bytes:
     pdf = SamplePDF(orientation="P", unit="mm", format="A4")
     pdf.set_margins(left=30, top=23, right=15)
     pdf.set_auto_page_break(True, margin=21)
-    for style, name in FONT_FILES.items():
-        pdf.add_font(FONT, style, str(FONT_DIR / name))
+    for style, font_file in FONT_FILES.items():
+        pdf.add_font(FONT, style, str(FONT_DIR / font_file))
     pdf.set_creation_date(FIXED_DATE)
     pdf.set_title(f"{meta['doc_type']} {meta['number']} (VĂN BẢN MẪU)")
     pdf.set_subject(meta["title"])
@@ -263,7 +348,16 @@ def render_pdf(paras: list[Para], meta: dict, out: Path) -> int:
 
     half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
     sign_height = sum(p.space_before + p.size * 0.48 + p.space_after for p in paras if p.sign)
-    for i, p in enumerate(paras):
+    i = 0
+    while i < len(paras):
+        p = paras[i]
+        if p.cells:
+            n = next((k for k, q in enumerate(paras[i:]) if not q.cells), len(paras) - i)
+            pdf_table(pdf, [q.cells for q in paras[i:i + n]])
+            i += n
+            continue
+        if p.page_break:
+            pdf.add_page()
         if p.sign and not paras[i - 1].sign:
             # keep the signature block on one page
             if pdf.get_y() + sign_height > pdf.page_break_trigger:
@@ -276,7 +370,7 @@ def render_pdf(paras: list[Para], meta: dict, out: Path) -> int:
         pdf.set_font(FONT, style, p.size)
         h = p.size * 0.48
         if p.align == "C" and pdf.get_string_width(p.text) > (half if p.sign else 2 * half):
-            raise SystemExit(f"{out.name}: centred line too long, would wrap: {p.text!r}")
+            raise SystemExit(f"{name}: centred line too long, would wrap: {p.text!r}")
         if p.sign:
             pdf.set_x(pdf.l_margin + half)
             pdf.multi_cell(half, h, p.text, align="C", new_x="LMARGIN", new_y="NEXT")
@@ -287,10 +381,40 @@ def render_pdf(paras: list[Para], meta: dict, out: Path) -> int:
             pdf.multi_cell(0, h, p.text, align=p.align, new_x="LMARGIN", new_y="NEXT")
         if p.space_after:
             pdf.ln(p.space_after)
-    if not 2 <= pdf.pages_count <= 4:
-        raise SystemExit(f"{out.name}: {pdf.pages_count} pages, expected 2-4")
-    pdf.output(str(out))
-    return pdf.pages_count
+        i += 1
+    if not 1 <= pdf.pages_count <= 6:
+        raise SystemExit(f"{name}: {pdf.pages_count} pages, expected 1-6")
+    return bytes(pdf.output())
+
+
+def pdf_table(pdf: FPDF, rows: list[tuple[str, ...]]) -> None:
+    """A ruled table, full text width; a narrow first column (STT), the widest second."""
+    widths = {2: (1, 3), 3: (1, 8, 3), 4: (1, 6, 3, 3)}.get(len(rows[0]))
+    if widths is None or any(len(r) != len(rows[0]) for r in rows):
+        raise SystemExit(f"table rows must all have 2-4 cells: {rows[0]!r}")
+    aligns = ("CENTER", "LEFT") + ("CENTER",) * (len(rows[0]) - 2)
+    pdf.set_font(FONT, "", 11)
+    with pdf.table(col_widths=widths, text_align=aligns, line_height=5.5, padding=1.2,
+                   first_row_as_headings=True) as table:
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    pdf.ln(4)
+
+
+def scan_pdf(pdf_bytes: bytes, dpi: int, meta: dict) -> tuple[bytes, int]:
+    """Page images only, as a scanner writes them: greyscale JPEG pages, no text layer."""
+    source = pypdfium2.PdfDocument(pdf_bytes)
+    pages = [source[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+             for i in range(len(source))]
+    source.close()
+    buf = io.BytesIO()
+    stamp = FIXED_DATE.timetuple()
+    pages[0].save(buf, "PDF", save_all=True, append_images=pages[1:], resolution=dpi, quality=80,
+                  title="VĂN BẢN MẪU – bản quét", author=meta["issuer"], creator="samples/build.py",
+                  producer="samples/build.py", creationDate=stamp, modDate=stamp)
+    return buf.getvalue(), len(pages)
 
 
 # --------------------------------------------------------------------------
@@ -332,23 +456,62 @@ def render_docx(paras: list[Para], meta: dict, out: Path) -> None:
 
     align = {"L": WD_ALIGN_PARAGRAPH.LEFT, "C": WD_ALIGN_PARAGRAPH.CENTER,
              "J": WD_ALIGN_PARAGRAPH.JUSTIFY}
-    for p in paras:
-        para = d.add_paragraph()
-        para.alignment = align[p.align]
-        fmt = para.paragraph_format
-        fmt.space_after = Pt(p.space_after * 2.835)
-        fmt.space_before = Pt(p.space_before * 2.835)
-        if p.sign:
-            fmt.left_indent = Mm(80)
-        size = Pt(p.size + 1)
-        if p.bold_prefix:
-            r = para.add_run(p.bold_prefix)
-            r.bold, r.font.size = True, size
-        r = para.add_run(p.text)
-        r.bold, r.italic, r.font.size = p.bold, p.italic, size
+    i = 0
+    while i < len(paras):
+        p = paras[i]
+        if p.column or p.cells:
+            n = next((k for k, q in enumerate(paras[i:]) if not (q.column if p.column else q.cells)),
+                     len(paras) - i)
+            if p.column:
+                header_table(d, paras[i:i + n], align)
+            else:
+                grid_table(d, [q.cells for q in paras[i:i + n]])
+            i += n
+            continue
+        docx_paragraph(d.add_paragraph(), p, align)
+        i += 1
     buf = io.BytesIO()
     d.save(buf)
     out.write_bytes(deterministic_zip(buf.getvalue()))
+
+
+def docx_paragraph(para, p: Para, align: dict) -> None:
+    para.alignment = align[p.align]
+    fmt = para.paragraph_format
+    fmt.space_after = Pt(p.space_after * 2.835)
+    fmt.space_before = Pt(p.space_before * 2.835)
+    if p.page_break:
+        fmt.page_break_before = True
+    if p.sign:
+        fmt.left_indent = Mm(80)
+    size = Pt(p.size + 1)
+    if p.bold_prefix:
+        r = para.add_run(p.bold_prefix)
+        r.bold, r.font.size = True, size
+    r = para.add_run(p.text)
+    r.bold, r.italic, r.font.size = p.bold, p.italic, size
+
+
+def header_table(d, paras: list[Para], align: dict) -> None:
+    """The header block as Word templates lay it out: a borderless 1 x 2 table, issuer and
+    số/ký hiệu on the left, the national motto and the place-date line on the right."""
+    table = d.add_table(rows=1, cols=2)       # the default table style has no borders
+    table.autofit = False
+    for column, cell, side, width in zip(table.columns, table.rows[0].cells, "LR", (Mm(70), Mm(95))):
+        column.width = cell.width = width
+        lines = [p for p in paras if p.column == side]
+        docx_paragraph(cell.paragraphs[0], lines[0], align)
+        for p in lines[1:]:
+            docx_paragraph(cell.add_paragraph(), p, align)
+
+
+def grid_table(d, rows: list[tuple[str, ...]]) -> None:
+    table = d.add_table(rows=len(rows), cols=len(rows[0]))
+    table.style = "Table Grid"
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            run = table.cell(r, c).paragraphs[0].add_run(text)
+            run.bold = r == 0
 
 
 # --------------------------------------------------------------------------
@@ -380,9 +543,15 @@ def main() -> int:
             shutil.copyfile(txt_path, out)
             info = ""
         else:
-            paras = layout(lines, cfg["meta"])
-            if fmt == "pdf":
-                info = f" ({render_pdf(paras, cfg['meta'], out)} pages)"
+            paras = layout(lines, cfg)
+            if fmt == "pdf" and "scan_dpi" in cfg:
+                data, pages = scan_pdf(render_pdf(paras, cfg["meta"], out.name), cfg["scan_dpi"], cfg["meta"])
+                out.write_bytes(data)
+                info = f" ({pages} page(s), image only, {cfg['scan_dpi']} dpi)"
+            elif fmt == "pdf":
+                data = render_pdf(paras, cfg["meta"], out.name)
+                out.write_bytes(data)
+                info = f" ({len(pypdfium2.PdfDocument(data))} pages)"
             else:
                 render_docx(paras, cfg["meta"], out)
                 info = f" ({len(paras)} paragraphs)"
