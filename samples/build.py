@@ -301,9 +301,11 @@ def check(stem: str, cfg: dict, lines: list[str]) -> None:
         errors.append(f"signer line {lines[signer_at]!r} != signer {meta['signer']!r}")
     if signer_at + 1 < len(lines) and not ATTACHMENT.match(lines[signer_at + 1]):
         errors.append(f"after the signer: {lines[signer_at + 1]!r} is not an attached part")
-    outline = cfg.get("outline", [])
-    if not isinstance(outline, list) or not all(isinstance(u, str) and u for u in outline):
-        errors.append("outline must be a list of unit paths")
+    outline = cfg.get("outline")
+    if not outline or not isinstance(outline, list) or not all(isinstance(u, str) and u for u in outline):
+        errors.append("outline must be a non-empty list of unit paths")
+    elif len(set(outline)) != len(outline):
+        errors.append("outline lists a unit twice")
     if cfg.get("header", "table") != "table" or ("header" in cfg and fmt != "docx"):
         errors.append("header = 'table' is for docx only")
     if "scan_dpi" in cfg and (fmt != "pdf" or not 150 <= cfg["scan_dpi"] <= 300):
