@@ -5,7 +5,6 @@ is indexed and searchable."""
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 import tomllib
@@ -15,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest import run_ingest
 from ingest.index import current_generation, read_json
+from ingest.pipeline import run_ingest
 from search_app.search import IndexHandle, search
 
-from .conftest import ROOT, SAMPLES, copy_corpus
+from .conftest import ROOT, SAMPLES, copy_corpus, run_cli
 from .pdf_factory import encrypted_pdf, image_pdf, many_pages_pdf, text_pdf
 
 IS_ROOT = os.geteuid() == 0
@@ -102,11 +101,7 @@ def bad_run(tmp_path_factory):
     no_tools.mkdir()
     env = {**os.environ, "PATH": str(no_tools)}
     started = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-m", "ingest", "--corpus", str(corpus), "--index", str(tmp / "index"),
-         "--report", str(report_file), "--quiet"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-    )
+    proc = run_cli("--corpus", corpus, "--index", tmp / "index", "--report", report_file, "--quiet", env=env)
     seconds = time.monotonic() - started
     report = json.loads(report_file.read_text(encoding="utf-8"))
     return corpus, tmp / "index", expect, proc, report, seconds

@@ -2,8 +2,6 @@
 
 import json
 import os
-import subprocess
-import sys
 import time
 import tomllib
 from dataclasses import asdict
@@ -11,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest import IndexLocked, run_ingest
 from ingest.index import current_generation, read_json
+from ingest.locking import IndexLocked, index_lock
 from ingest.model import Document
-from ingest.pipeline import index_lock
+from ingest.pipeline import run_ingest
 
-from .conftest import ROOT, SAMPLES, copy_corpus
+from .conftest import SAMPLES, copy_corpus, run_cli
 
 SAMPLE_SOURCES = sorted(SAMPLES.glob("*.toml"))
 
@@ -124,11 +122,6 @@ def test_sidecar_overrides_metadata(tmp_path):
     assert (meta.issuer, meta.signer, meta.number) == ("Sở Khoa học và Công nghệ", "Lê Văn Sửa", "9455/SKHCN-TĐC")
 
 
-def run_cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "ingest", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
-
-
 def test_cli_report_and_exit_status(tmp_path):
     corpus = copy_corpus(tmp_path / "corpus")
     (corpus / "hong.pdf").write_bytes(b"this is not a pdf")
@@ -151,7 +144,7 @@ def test_cli_bad_arguments_exit_2(tmp_path):
     assert run_cli("--index", tmp_path / "index").returncode == 2
 
 
-def test_second_job_while_one_runs_exits_2(tmp_path):
+def test_second_job_while_one_runs_exits_2_naming_it(tmp_path):
     corpus = copy_corpus(tmp_path / "corpus")
     index_dir = tmp_path / "index"
     with index_lock(index_dir):
@@ -159,4 +152,6 @@ def test_second_job_while_one_runs_exits_2(tmp_path):
             run_ingest(corpus, index_dir, progress=False)
         proc = run_cli("--corpus", corpus, "--index", index_dir)
     assert proc.returncode == 2
-    assert f"pid {os.getpid()}" in proc.stderr
+    assert f"locked by another ingest job (pid {os.getpid()}, started" in proc.stderr
+    # once released, the next job runs
+    assert run_cli("--corpus", corpus, "--index", index_dir, "--quiet").returncode == 0

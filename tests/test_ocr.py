@@ -7,11 +7,13 @@ from dataclasses import asdict
 
 import pytest
 
-from ingest import ocr, run_ingest
+from ingest import ocr
+from ingest.caches import extract_cached
 from ingest.extract import extract
 from ingest.index import current_generation, read_json
 from ingest.ocr import clean_line, garbage_score, legacy_font_garbage
-from ingest.pipeline import SourceFile, _extract_cached, _sha256
+from ingest.pipeline import run_ingest
+from ingest.scan import SourceFile, sha256
 from search_app.search import IndexHandle, search
 
 from .conftest import need, shared
@@ -108,13 +110,13 @@ def test_ocr_results_are_cached_by_file_hash(tmp_path, monkeypatch):
     calls = []
     real = ocr.ocr_pdf_page
     monkeypatch.setattr(ocr, "ocr_pdf_page", lambda *a, **k: calls.append(a) or real(*a, **k))
-    source = SourceFile("scan.pdf", pdf, sha256=_sha256(pdf))
-    first = _extract_cached(source, tmp_path / "cache")
+    source = SourceFile("scan.pdf", pdf, sha256=sha256(pdf))
+    first = extract_cached(source, tmp_path / "cache")
     assert len(calls) == 1 and first.pages[0].ocr
     # the same content under another name: served from the cache, no second OCR
     copy = tmp_path / "copy.pdf"
     shutil.copy(pdf, copy)
-    again = _extract_cached(SourceFile("copy.pdf", copy, sha256=source.sha256), tmp_path / "cache")
+    again = extract_cached(SourceFile("copy.pdf", copy, sha256=source.sha256), tmp_path / "cache")
     assert len(calls) == 1
     assert [asdict(p) for p in again.pages] == [asdict(p) for p in first.pages]
 
@@ -125,9 +127,9 @@ def test_without_tesseract_the_reason_says_what_to_install(tmp_path, monkeypatch
     monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))  # tesseract not on PATH
     reason = ocr.unavailable_reason()
     assert "apt-get install tesseract-ocr tesseract-ocr-vie" in reason and "pytesseract" in reason
-    source = SourceFile("scan.pdf", pdf, sha256=_sha256(pdf))
+    source = SourceFile("scan.pdf", pdf, sha256=sha256(pdf))
     with pytest.raises(Exception) as info:
-        _extract_cached(source, tmp_path / "cache")
+        extract_cached(source, tmp_path / "cache")
     assert "image-only PDF" in str(info.value) and "tesseract-ocr-vie" in str(info.value)
     assert not list((tmp_path / "cache").rglob("*.json"))  # nothing cached: retried once installed
 

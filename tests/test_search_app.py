@@ -172,7 +172,7 @@ def test_every_route_is_documented_in_the_readme(sample_app):
 
 
 def test_new_generation_is_picked_up_without_restart(tmp_path):
-    from ingest import run_ingest
+    from ingest.pipeline import run_ingest
     from search_app import create_app
 
     from .conftest import copy_corpus

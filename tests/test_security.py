@@ -10,8 +10,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from ingest import run_ingest
 from ingest.index import current_generation, read_json
+from ingest.pipeline import run_ingest
 from search_app import create_app
 
 from .conftest import copy_corpus
