@@ -42,6 +42,16 @@ def sample_index(tmp_path_factory):
 
 
 @pytest.fixture
+def sample_copy(sample_index, tmp_path):
+    """(corpus, index) of the test's own to change or damage: copies of the sample corpus and
+    of sample_index, with file times kept, so a run on them finds every document unchanged."""
+    corpus = copy_corpus(tmp_path / "corpus")
+    index_dir = tmp_path / "index"
+    shutil.copytree(sample_index, index_dir)
+    return corpus, index_dir
+
+
+@pytest.fixture
 def sample_app(sample_index):
     app = create_app(index_dir=sample_index, corpus_dir=SAMPLE_CORPUS, TESTING=True)
     return app

@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import run_ingest
-
-from .conftest import copy_corpus, run_cli
+from .conftest import run_cli
 
 CLIENTS = 6
 QUERIES = ["năng suất chất lượng", "9322/QĐ-TTg", "Điều 2", "doanh nghiệp nhỏ và vừa", "kế hoạch",
@@ -23,14 +21,12 @@ REMOVED_DOC = "nq-9012-hdnd-mau-son.pdf"
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(sample_copy):
     from waitress.server import create_server
 
     from search_app import create_app
 
-    corpus = copy_corpus(tmp_path / "corpus")
-    index_dir = tmp_path / "index"
-    assert run_ingest(corpus, index_dir, progress=False).exit_status == 0
+    corpus, index_dir = sample_copy
     app = create_app(index_dir=index_dir, corpus_dir=corpus)
     srv = create_server(app, host="127.0.0.1", port=0, threads=8)
     closing = threading.Event()
@@ -89,6 +85,7 @@ def reindex(corpus: Path, index_dir: Path) -> None:
     assert proc.returncode == 0, proc.stderr
 
 
+@pytest.mark.slow
 def test_searches_never_fail_during_reindex(server):
     corpus, index_dir, port = server
     status, body = get(port, "/api/health")

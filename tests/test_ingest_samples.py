@@ -112,30 +112,33 @@ def test_second_run_parses_nothing_and_changes_are_incremental(tmp_path):
         assert searcher.document(doc_id="cv-9455-skhcn-mau-son") is not None
 
 
-def test_sidecar_overrides_metadata(tmp_path):
-    corpus = copy_corpus(tmp_path / "corpus")
+def test_sidecar_overrides_metadata(sample_copy):
+    corpus, index_dir = sample_copy
     (corpus / "cv-9455-skhcn-mau-son.txt.meta.toml").write_text(
         'issuer = "Sở Khoa học và Công nghệ"\nsigner = "Lê Văn Sửa"\n', encoding="utf-8"
     )
-    run_ingest(corpus, tmp_path / "index", progress=False)
-    meta = load_document(tmp_path / "index", "cv-9455-skhcn-mau-son").meta
+    report = run_ingest(corpus, index_dir, progress=False)
+    assert [(f.path, f.outcome) for f in report.files if f.outcome != "unchanged"] == [
+        ("cv-9455-skhcn-mau-son.txt", "indexed")
+    ]  # a new or edited sidecar parses its document again
+    meta = load_document(index_dir, "cv-9455-skhcn-mau-son").meta
     assert (meta.issuer, meta.signer, meta.number) == ("Sở Khoa học và Công nghệ", "Lê Văn Sửa", "9455/SKHCN-TĐC")
 
 
-def test_cli_report_and_exit_status(tmp_path):
-    corpus = copy_corpus(tmp_path / "corpus")
+def test_cli_report_and_exit_status(sample_copy, tmp_path):
+    corpus, index_dir = sample_copy
     (corpus / "hong.pdf").write_bytes(b"this is not a pdf")
     report_file = tmp_path / "report.json"
-    proc = run_cli("--corpus", corpus, "--index", tmp_path / "index", "--report", report_file)
+    proc = run_cli("--corpus", corpus, "--index", index_dir, "--report", report_file)
     assert proc.returncode == 1, proc.stderr
     assert "hong.pdf" in proc.stderr and "not a PDF" in proc.stderr
     report = json.loads(report_file.read_text(encoding="utf-8"))
-    assert report["counts"] == {"indexed": 6, "unchanged": 0, "removed": 0, "failed": 1}
+    assert report["counts"] == {"indexed": 0, "unchanged": 6, "removed": 0, "failed": 1}
     failed = [f for f in report["files"] if f["outcome"] == "failed"]
     assert failed == [{"path": "hong.pdf", "outcome": "failed", "doc_id": "hong", "reason": failed[0]["reason"]}]
 
     (corpus / "hong.pdf").unlink()
-    proc = run_cli("--corpus", corpus, "--index", tmp_path / "index")
+    proc = run_cli("--corpus", corpus, "--index", index_dir)
     assert proc.returncode == 0, proc.stderr
 
 
@@ -153,5 +156,3 @@ def test_second_job_while_one_runs_exits_2_naming_it(tmp_path):
         proc = run_cli("--corpus", corpus, "--index", index_dir)
     assert proc.returncode == 2
     assert f"locked by another ingest job (pid {os.getpid()}, started" in proc.stderr
-    # once released, the next job runs
-    assert run_cli("--corpus", corpus, "--index", index_dir, "--quiet").returncode == 0

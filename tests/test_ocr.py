@@ -151,6 +151,7 @@ def scanned_index(tmp_path_factory):
     return corpus, index_dir, report
 
 
+@pytest.mark.slow
 def test_all_scanned_files_are_indexed_as_ocr(scanned_index):
     corpus, index_dir, report = scanned_index
     assert report.exit_status == 0, report.to_dict()
@@ -159,6 +160,7 @@ def test_all_scanned_files_are_indexed_as_ocr(scanned_index):
     assert all(entry["ocr_pages"] == entry["pages"] for entry in catalog.values())
 
 
+@pytest.mark.slow
 def test_decision_2605_metadata_from_ocr(scanned_index):
     _, index_dir, _ = scanned_index
     doc = read_json(current_generation(index_dir) / "docs" / "test-9.json")
@@ -170,6 +172,7 @@ def test_decision_2605_metadata_from_ocr(scanned_index):
     assert all(p["ocr"] for p in doc["pages"])
 
 
+@pytest.mark.slow
 def test_every_scanned_file_is_found_by_a_phrase_of_its_body(scanned_index):
     _, index_dir, _ = scanned_index
     handle = IndexHandle(index_dir)
