@@ -1,12 +1,13 @@
 # make run: venv + install + build the index from corpus/ + serve on http://127.0.0.1:$(PORT)
 # make test: venv + install + the test suite
+# make test-fast: the tests not marked slow (no real PDFs, browser, kill loop or benches), for the edit-test loop
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 INDEX ?= index
 CORPUS ?= corpus
 
-.PHONY: install index run test clean samples
+.PHONY: install index run test test-fast clean samples
 
 install: $(VENV)/.installed
 
@@ -26,6 +27,9 @@ run: index
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 samples: install
 	$(PY) samples/build.py

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 import threading
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from .textnorm import normalize
@@ -60,15 +62,28 @@ def _word_tokenize():
     return word_tokenize
 
 
-# Set by the batch job around one document (ingest.pipeline.SpanCache): spans already found
-# for the same text in an earlier run are reused instead of running underthesea again.
-span_cache = None
 SPANS_VERSION = "1"  # bump when compound_spans changes
+
+# The batch job parses one document at a time with the spans of its previous parse at hand
+# (ingest.caches.SpanCache): spans already found for the same text are reused instead of
+# running underthesea again. A context variable: other threads never see it.
+_span_cache: ContextVar = ContextVar("span_cache", default=None)
+
+
+@contextmanager
+def using_span_cache(cache):
+    """Within the block, compound_spans looks up and stores spans in `cache` (an object with
+    get(text) -> spans or None, and put(text, spans))."""
+    token = _span_cache.set(cache)
+    try:
+        yield cache
+    finally:
+        _span_cache.reset(token)
 
 
 def compound_spans(text: str) -> list[tuple[int, int]]:
     """Spans of multi-syllable words found by underthesea, aligned back onto `text`."""
-    cache = span_cache
+    cache = _span_cache.get()
     if cache is not None and text.strip():
         spans = cache.get(text)
         if spans is None:

@@ -8,7 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
-from .pipeline import IndexLocked, UsageError, run_ingest
+from .locking import IndexLocked
+from .pipeline import UsageError, run_ingest
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING_DONE = 0, 1, 2
 

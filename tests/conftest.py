@@ -1,11 +1,13 @@
 import os
 import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from ingest import run_ingest
+from ingest.pipeline import run_ingest
 from search_app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +39,16 @@ def sample_index(tmp_path_factory):
     report = run_ingest(SAMPLE_CORPUS, index_dir, progress=False)
     assert report.exit_status == 0, report.to_dict()
     return index_dir
+
+
+@pytest.fixture
+def sample_copy(sample_index, tmp_path):
+    """(corpus, index) of the test's own to change or damage: copies of the sample corpus and
+    of sample_index, with file times kept, so a run on them finds every document unchanged."""
+    corpus = copy_corpus(tmp_path / "corpus")
+    index_dir = tmp_path / "index"
+    shutil.copytree(sample_index, index_dir)
+    return corpus, index_dir
 
 
 @pytest.fixture
@@ -77,6 +89,32 @@ def real_client(real_index, real_corpus):
 def copy_corpus(dest: Path) -> Path:
     shutil.copytree(SAMPLE_CORPUS, dest)
     return dest
+
+
+def ingest_command(*args) -> list[str]:
+    """`python -m ingest ARGS`, as an operator types it (run from the repository root)."""
+    return [sys.executable, "-m", "ingest", *map(str, args)]
+
+
+def run_cli(*args, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Runs the batch job in a child process to its end; output captured as text."""
+    return subprocess.run(ingest_command(*args), cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def start_cli(*args) -> subprocess.Popen:
+    """Starts the batch job in a child process and returns at once (to kill it, or to run a
+    second job beside it)."""
+    return subprocess.Popen(ingest_command(*args), cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def wait_until(predicate, what: str, timeout: float = 60, interval: float = 0.02) -> None:
+    """Returns as soon as `predicate()` is true; fails naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out after {timeout}s waiting for {what}"
+        time.sleep(interval)
 
 
 sys.path.insert(0, str(ROOT))

@@ -5,7 +5,6 @@ is indexed and searchable."""
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 import tomllib
@@ -15,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest import run_ingest
 from ingest.index import current_generation, read_json
+from ingest.pipeline import run_ingest
 from search_app.generations import IndexHandle
 from search_app.search import search
 
-from .conftest import ROOT, SAMPLES, copy_corpus
+from .conftest import ROOT, SAMPLES, copy_corpus, run_cli
 from .pdf_factory import encrypted_pdf, image_pdf, many_pages_pdf, text_pdf
 
 IS_ROOT = os.geteuid() == 0
@@ -103,11 +102,7 @@ def bad_run(tmp_path_factory):
     no_tools.mkdir()
     env = {**os.environ, "PATH": str(no_tools)}
     started = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-m", "ingest", "--corpus", str(corpus), "--index", str(tmp / "index"),
-         "--report", str(report_file), "--quiet"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-    )
+    proc = run_cli("--corpus", corpus, "--index", tmp / "index", "--report", report_file, "--quiet", env=env)
     seconds = time.monotonic() - started
     report = json.loads(report_file.read_text(encoding="utf-8"))
     return corpus, tmp / "index", expect, proc, report, seconds
@@ -175,10 +170,8 @@ def test_files_with_non_ascii_names_are_downloadable(bad_run):
         assert response.data == (corpus / name).read_bytes()
 
 
-def test_broken_replacement_keeps_the_last_good_version(tmp_path):
-    corpus = copy_corpus(tmp_path / "corpus")
-    index_dir = tmp_path / "index"
-    assert run_ingest(corpus, index_dir, progress=False).exit_status == 0
+def test_broken_replacement_keeps_the_last_good_version(sample_copy):
+    corpus, index_dir = sample_copy
     target = corpus / "qd-9322-ttg-chuong-trinh-nang-suat.pdf"
     before = search(IndexHandle(index_dir), "ISO 9001").hits
     assert any(h.doc_id == "qd-9322-ttg-chuong-trinh-nang-suat" for h in before)

@@ -20,6 +20,8 @@ from search_app import create_app
 
 from .conftest import ROOT, SAMPLE_CORPUS, need
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 try:
     from selenium import webdriver
     from selenium.common.exceptions import WebDriverException

@@ -4,18 +4,13 @@ generation without a restart."""
 
 import http.client
 import json
-import subprocess
-import sys
 import threading
-import time
 import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from ingest import run_ingest
-
-from .conftest import ROOT, copy_corpus
+from .conftest import run_cli
 
 CLIENTS = 6
 QUERIES = ["năng suất chất lượng", "9322/QĐ-TTg", "Điều 2", "doanh nghiệp nhỏ và vừa", "kế hoạch",
@@ -26,14 +21,12 @@ REMOVED_DOC = "nq-9012-hdnd-mau-son.pdf"
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(sample_copy):
     from waitress.server import create_server
 
     from search_app import create_app
 
-    corpus = copy_corpus(tmp_path / "corpus")
-    index_dir = tmp_path / "index"
-    assert run_ingest(corpus, index_dir, progress=False).exit_status == 0
+    corpus, index_dir = sample_copy
     app = create_app(index_dir=index_dir, corpus_dir=corpus)
     srv = create_server(app, host="127.0.0.1", port=0, threads=8)
     closing = threading.Event()
@@ -60,7 +53,8 @@ def get(port: int, path: str, conn: http.client.HTTPConnection | None = None):
     return response.status, response.read()
 
 
-def client_loop(port: int, stop: threading.Event, stats: dict, lock: threading.Lock, seed: int) -> None:
+def client_loop(port: int, stop: threading.Event, stats: dict, counted: threading.Condition, seed: int) -> None:
+    """Sends requests until `stop`; counts them in `stats` and notifies `counted` after each."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)  # keep-alive
     i = seed
     while not stop.is_set():
@@ -72,36 +66,42 @@ def client_loop(port: int, stop: threading.Event, stats: dict, lock: threading.L
             status, body = get(port, path, conn)
             ok = status == 200
             if ok and path.startswith("/api/health"):
-                with lock:
+                with counted:
                     stats["generations"].add(json.loads(body)["generation"])
         except Exception as exc:  # a dropped connection is a failed request too
             ok, status = False, repr(exc)
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        with lock:
+        with counted:
             stats["requests"] += 1
             if not ok:
                 stats["failures"].append((path, status))
+            counted.notify_all()
     conn.close()
 
 
 def reindex(corpus: Path, index_dir: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "ingest", "--corpus", str(corpus), "--index", str(index_dir),
-                           "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = run_cli("--corpus", corpus, "--index", index_dir, "--quiet")
     assert proc.returncode == 0, proc.stderr
 
 
+@pytest.mark.slow
 def test_searches_never_fail_during_reindex(server):
     corpus, index_dir, port = server
     status, body = get(port, "/api/health")
     first_gen = json.loads(body)["generation"]
     stats = {"requests": 0, "failures": [], "generations": set()}
-    lock, stop = threading.Lock(), threading.Event()
-    threads = [threading.Thread(target=client_loop, args=(port, stop, stats, lock, n)) for n in range(CLIENTS)]
+    counted, stop = threading.Condition(), threading.Event()
+    threads = [threading.Thread(target=client_loop, args=(port, stop, stats, counted, n)) for n in range(CLIENTS)]
+
+    def wait_for(predicate, what: str) -> None:
+        with counted:
+            assert counted.wait_for(predicate, timeout=60), f"timed out waiting for {what}: {stats}"
+
     for t in threads:
         t.start()
     try:
-        time.sleep(0.5)
+        wait_for(lambda: stats["requests"] >= 2 * CLIENTS, "the clients to get going")
         # 1: add a document and remove one; 2: edit one; 3: put the removed one back. Three
         # publishes, so the oldest generation is pruned while clients are on the newer ones.
         (corpus / NEW_DOC).write_text(
@@ -117,7 +117,8 @@ def test_searches_never_fail_during_reindex(server):
         (corpus / NEW_DOC).unlink()
         (corpus / "kh-moi.txt").write_text(f"KẾ HOẠCH\nTriển khai {NEW_PHRASE} giai đoạn hai.\n", encoding="utf-8")
         reindex(corpus, index_dir)
-        time.sleep(0.5)
+        last_gen = (index_dir / "CURRENT").read_text().strip()
+        wait_for(lambda: last_gen in stats["generations"], f"a client to see {last_gen}")
     finally:
         stop.set()
         for t in threads:

@@ -2,8 +2,6 @@
 
 import json
 import os
-import subprocess
-import sys
 import time
 import tomllib
 from dataclasses import asdict
@@ -11,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest import IndexLocked, run_ingest
 from ingest.index import current_generation, read_json
+from ingest.locking import IndexLocked, index_lock
 from ingest.model import Document
-from ingest.pipeline import index_lock
+from ingest.pipeline import run_ingest
 
-from .conftest import ROOT, SAMPLES, copy_corpus
+from .conftest import SAMPLES, copy_corpus, run_cli
 
 SAMPLE_SOURCES = sorted(SAMPLES.glob("*.toml"))
 
@@ -114,35 +112,33 @@ def test_second_run_parses_nothing_and_changes_are_incremental(tmp_path):
         assert searcher.document(doc_id="cv-9455-skhcn-mau-son") is not None
 
 
-def test_sidecar_overrides_metadata(tmp_path):
-    corpus = copy_corpus(tmp_path / "corpus")
+def test_sidecar_overrides_metadata(sample_copy):
+    corpus, index_dir = sample_copy
     (corpus / "cv-9455-skhcn-mau-son.txt.meta.toml").write_text(
         'issuer = "Sở Khoa học và Công nghệ"\nsigner = "Lê Văn Sửa"\n', encoding="utf-8"
     )
-    run_ingest(corpus, tmp_path / "index", progress=False)
-    meta = load_document(tmp_path / "index", "cv-9455-skhcn-mau-son").meta
+    report = run_ingest(corpus, index_dir, progress=False)
+    assert [(f.path, f.outcome) for f in report.files if f.outcome != "unchanged"] == [
+        ("cv-9455-skhcn-mau-son.txt", "indexed")
+    ]  # a new or edited sidecar parses its document again
+    meta = load_document(index_dir, "cv-9455-skhcn-mau-son").meta
     assert (meta.issuer, meta.signer, meta.number) == ("Sở Khoa học và Công nghệ", "Lê Văn Sửa", "9455/SKHCN-TĐC")
 
 
-def run_cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "ingest", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
-
-
-def test_cli_report_and_exit_status(tmp_path):
-    corpus = copy_corpus(tmp_path / "corpus")
+def test_cli_report_and_exit_status(sample_copy, tmp_path):
+    corpus, index_dir = sample_copy
     (corpus / "hong.pdf").write_bytes(b"this is not a pdf")
     report_file = tmp_path / "report.json"
-    proc = run_cli("--corpus", corpus, "--index", tmp_path / "index", "--report", report_file)
+    proc = run_cli("--corpus", corpus, "--index", index_dir, "--report", report_file)
     assert proc.returncode == 1, proc.stderr
     assert "hong.pdf" in proc.stderr and "not a PDF" in proc.stderr
     report = json.loads(report_file.read_text(encoding="utf-8"))
-    assert report["counts"] == {"indexed": 6, "unchanged": 0, "removed": 0, "failed": 1}
+    assert report["counts"] == {"indexed": 0, "unchanged": 6, "removed": 0, "failed": 1}
     failed = [f for f in report["files"] if f["outcome"] == "failed"]
     assert failed == [{"path": "hong.pdf", "outcome": "failed", "doc_id": "hong", "reason": failed[0]["reason"]}]
 
     (corpus / "hong.pdf").unlink()
-    proc = run_cli("--corpus", corpus, "--index", tmp_path / "index")
+    proc = run_cli("--corpus", corpus, "--index", index_dir)
     assert proc.returncode == 0, proc.stderr
 
 
@@ -151,7 +147,7 @@ def test_cli_bad_arguments_exit_2(tmp_path):
     assert run_cli("--index", tmp_path / "index").returncode == 2
 
 
-def test_second_job_while_one_runs_exits_2(tmp_path):
+def test_second_job_while_one_runs_exits_2_naming_it(tmp_path):
     corpus = copy_corpus(tmp_path / "corpus")
     index_dir = tmp_path / "index"
     with index_lock(index_dir):
@@ -159,4 +155,4 @@ def test_second_job_while_one_runs_exits_2(tmp_path):
             run_ingest(corpus, index_dir, progress=False)
         proc = run_cli("--corpus", corpus, "--index", index_dir)
     assert proc.returncode == 2
-    assert f"pid {os.getpid()}" in proc.stderr
+    assert f"locked by another ingest job (pid {os.getpid()}, started" in proc.stderr

@@ -7,11 +7,13 @@ from dataclasses import asdict
 
 import pytest
 
-from ingest import ocr, run_ingest
+from ingest import ocr
+from ingest.caches import extract_cached
 from ingest.extract import extract
 from ingest.index import current_generation, read_json
 from ingest.ocr import clean_line, garbage_score, legacy_font_garbage
-from ingest.pipeline import SourceFile, _extract_cached, _sha256
+from ingest.pipeline import run_ingest
+from ingest.scan import SourceFile, sha256
 from search_app.generations import IndexHandle
 from search_app.search import search
 
@@ -109,13 +111,13 @@ def test_ocr_results_are_cached_by_file_hash(tmp_path, monkeypatch):
     calls = []
     real = ocr.ocr_pdf_page
     monkeypatch.setattr(ocr, "ocr_pdf_page", lambda *a, **k: calls.append(a) or real(*a, **k))
-    source = SourceFile("scan.pdf", pdf, sha256=_sha256(pdf))
-    first = _extract_cached(source, tmp_path / "cache")
+    source = SourceFile("scan.pdf", pdf, sha256=sha256(pdf))
+    first = extract_cached(source, tmp_path / "cache")
     assert len(calls) == 1 and first.pages[0].ocr
     # the same content under another name: served from the cache, no second OCR
     copy = tmp_path / "copy.pdf"
     shutil.copy(pdf, copy)
-    again = _extract_cached(SourceFile("copy.pdf", copy, sha256=source.sha256), tmp_path / "cache")
+    again = extract_cached(SourceFile("copy.pdf", copy, sha256=source.sha256), tmp_path / "cache")
     assert len(calls) == 1
     assert [asdict(p) for p in again.pages] == [asdict(p) for p in first.pages]
 
@@ -126,9 +128,9 @@ def test_without_tesseract_the_reason_says_what_to_install(tmp_path, monkeypatch
     monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))  # tesseract not on PATH
     reason = ocr.unavailable_reason()
     assert "apt-get install tesseract-ocr tesseract-ocr-vie" in reason and "pytesseract" in reason
-    source = SourceFile("scan.pdf", pdf, sha256=_sha256(pdf))
+    source = SourceFile("scan.pdf", pdf, sha256=sha256(pdf))
     with pytest.raises(Exception) as info:
-        _extract_cached(source, tmp_path / "cache")
+        extract_cached(source, tmp_path / "cache")
     assert "image-only PDF" in str(info.value) and "tesseract-ocr-vie" in str(info.value)
     assert not list((tmp_path / "cache").rglob("*.json"))  # nothing cached: retried once installed
 
@@ -150,6 +152,7 @@ def scanned_index(tmp_path_factory):
     return corpus, index_dir, report
 
 
+@pytest.mark.slow
 def test_all_scanned_files_are_indexed_as_ocr(scanned_index):
     corpus, index_dir, report = scanned_index
     assert report.exit_status == 0, report.to_dict()
@@ -158,6 +161,7 @@ def test_all_scanned_files_are_indexed_as_ocr(scanned_index):
     assert all(entry["ocr_pages"] == entry["pages"] for entry in catalog.values())
 
 
+@pytest.mark.slow
 def test_decision_2605_metadata_from_ocr(scanned_index):
     _, index_dir, _ = scanned_index
     doc = read_json(current_generation(index_dir) / "docs" / "test-9.json")
@@ -169,6 +173,7 @@ def test_decision_2605_metadata_from_ocr(scanned_index):
     assert all(p["ocr"] for p in doc["pages"])
 
 
+@pytest.mark.slow
 def test_every_scanned_file_is_found_by_a_phrase_of_its_body(scanned_index):
     _, index_dir, _ = scanned_index
     handle = IndexHandle(index_dir)

@@ -87,7 +87,7 @@ def test_phrase_from_middle_of_article_finds_it_with_page(real_index):
 
 
 def test_second_run_on_real_pdfs_parses_nothing(real_index, real_corpus):
-    from ingest import run_ingest
+    from ingest.pipeline import run_ingest
 
     report = run_ingest(real_corpus, real_index[0], progress=False)
     assert report.counts == {"indexed": 0, "unchanged": 13, "removed": 0, "failed": 0}

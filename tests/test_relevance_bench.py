@@ -4,7 +4,15 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import ROOT, shared
+
+pytestmark = pytest.mark.slow
+
+# Measured on these 30 questions: MRR@10=0.961 R@1=0.933 R@5=1.000 R@10=1.000 (floor 0.889).
+# The margin allows two questions more off rank 1, and one out of the top 10.
+MINIMUM = {"mrr": 0.90, "r1": 0.86, "r10": 0.96}
 
 LAST_LINE_RE = re.compile(
     r"^MRR@10=(?P<mrr>\d\.\d{3}) R@1=(?P<r1>\d\.\d{3}) R@5=(?P<r5>\d\.\d{3}) "
@@ -26,4 +34,5 @@ def test_relevance_bench_on_a_slice():
     assert m, last
     assert int(m["n"]) == 30
     assert float(m["mrr"]) >= float(m["floor"]), last
-    assert float(m["r10"]) >= float(m["r5"]) >= float(m["r1"])
+    for name, minimum in MINIMUM.items():
+        assert float(m[name]) >= minimum, (name, last)

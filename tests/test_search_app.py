@@ -171,15 +171,11 @@ def test_every_route_is_documented_in_the_readme(sample_app):
         assert f'"{key}"' in readme, f"JSON field {key} is not documented in README.md"
 
 
-def test_new_generation_is_picked_up_without_restart(tmp_path):
-    from ingest import run_ingest
+def test_new_generation_is_picked_up_without_restart(sample_copy):
+    from ingest.pipeline import run_ingest
     from search_app import create_app
 
-    from .conftest import copy_corpus
-
-    corpus = copy_corpus(tmp_path / "corpus")
-    index_dir = tmp_path / "index"
-    run_ingest(corpus, index_dir, progress=False)
+    corpus, index_dir = sample_copy
     client = create_app(index_dir=index_dir, corpus_dir=corpus).test_client()
     assert api(client, q='"thử nghiệm tăng ca"')["total"] == 0
     letter = corpus / "cv-9455-skhcn-mau-son.txt"

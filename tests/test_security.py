@@ -10,8 +10,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from ingest import run_ingest
 from ingest.index import current_generation, read_json
+from ingest.pipeline import run_ingest
 from search_app import create_app
 
 from .conftest import copy_corpus
@@ -261,10 +261,8 @@ def test_pages_have_no_inline_script_or_handlers(hostile):
 
 
 @pytest.mark.parametrize("damage", ["bad catalog", "missing segments", "current points nowhere"])
-def test_no_stack_traces_to_clients(tmp_path, damage):
-    corpus = copy_corpus(tmp_path / "corpus")
-    index_dir = tmp_path / "index"
-    run_ingest(corpus, index_dir, progress=False)
+def test_no_stack_traces_to_clients(tmp_path, sample_copy, damage):
+    corpus, index_dir = sample_copy
     gen = current_generation(index_dir)
     if damage == "bad catalog":
         (gen / "catalog.json").write_text("{not json", encoding="utf-8")
