@@ -176,7 +176,9 @@ def _phrase(words: list[str], boost: float) -> Query:
     return folded
 
 
-def build_query(parsed: ParsedQuery) -> Query:
+def build_query(parsed: ParsedQuery, cited_keys: tuple[str, ...] = ()) -> Query:
+    """`cited_keys`: numbers the query names that the corpus cites but does not hold
+    (cited_numbers.py); the clauses citing them are found instead."""
     typed = parsed.words
     words = list(dict.fromkeys(typed))  # a word typed twice counts once
     should: list[Query] = [t for w in words for t in _term_clauses(w)]
@@ -197,11 +199,13 @@ def build_query(parsed: ParsedQuery) -> Query:
             should.append(Term("compounds", word, boost=W_COMPOUND))
     for key, whole in parsed.number_keys:
         should.append(Term("number_keys", key, boost=W_NUMBER_FULL if whole else W_NUMBER_PART))
+    should.extend(Term("cites", key, boost=W_NUMBER_PART) for key in cited_keys)
     required: list[Query] = [
         _phrase(p, W_PHRASE) if len(p) > 1 else AnyOf(tuple(_term_clauses(p[0]))) for p in parsed.phrases
     ]
     if parsed.number_only and not parsed.phrases:
-        required.append(AnyOf(tuple(Term("number_keys", k) for k, _ in parsed.number_keys)))
+        required.append(AnyOf(tuple(Term("number_keys", k) for k, _ in parsed.number_keys)
+                              + tuple(Term("cites", k) for k in cited_keys)))
     if required:
         return WithOptional(AllOf(tuple(required)), AnyOf(tuple(should))) if should else AllOf(tuple(required))
     return AnyOf(tuple(should))

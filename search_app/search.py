@@ -14,6 +14,7 @@ from ingest import indexformat_read as fmt
 from ingest.model import CatalogEntry, Hit
 from ingest.textnorm import fold
 
+from .cited_numbers import CitedNumber, cited_numbers
 from .engine import Deadline, Engine
 from .generations import IndexHandle
 from .presentation import make_hit
@@ -39,6 +40,7 @@ class SearchResult:
     timed_out: bool = False
     seconds: float = 0.0
     generation: str = ""
+    cited_numbers: list[CitedNumber] = field(default_factory=list)  # named, cited, not held
 
 
 def search(
@@ -61,7 +63,9 @@ def search(
     if gen is None or (parsed.is_empty and not filters):
         return result
     result.generation = gen.name
-    query = build_query(parsed) if not parsed.is_empty else Everything()
+    result.cited_numbers = cited_numbers(gen, parsed.number_keys)
+    cited_keys = tuple(c.key for c in result.cited_numbers)
+    query = build_query(parsed, cited_keys) if not parsed.is_empty else Everything()
     searcher = handle.searcher(gen)
     engine = gen.engine
     deadline = Deadline(time.monotonic() + TIME_LIMIT_S)

@@ -13,6 +13,7 @@ from ingest.document import meta_display_name
 from ingest.model import DocMeta, Hit
 from ingest.references import number_key
 
+from .cited_numbers import ref_url
 from .presentation import citation, format_date
 from .query import QueryError
 from .search import FACETS, MAX_PAGE, PER_PAGE, search
@@ -57,6 +58,7 @@ def _search_json(result) -> dict:
         "generation": result.generation,
         "hits": [hit.to_dict() for hit in result.hits],
         "facets": result.facets,
+        "cited_number": [c.to_dict() for c in result.cited_numbers] or None,
     }
 
 
@@ -117,7 +119,7 @@ def document_data(doc_id: str) -> dict:
         references.append({
             "number": ref["number"], "doc_type": ref["doc_type"], "text": ref["text"],
             "doc_id": target, "in_corpus": target is not None,
-            "url": url_for("web.document_page", doc_id=target) if target else None,
+            "url": url_for("web.document_page", doc_id=target) if target else ref_url(key),
         })
     cited_by = []
     for citing in (gen.cited_by.get(own_key, []) if own_key else []):
@@ -218,6 +220,7 @@ def api_index():
         "endpoints": {
             "/api/search": "q, type, issuer, year, sort (relevance|newest), page, per_page",
             "/api/documents/<doc_id>": "metadata, units, references, cited_by",
+            "/api/documents/ref/<key>": "a cited number: in the corpus or not, citing documents and clauses",
             "/api/health": "the index generation being served",
         }
     })
