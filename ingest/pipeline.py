@@ -27,12 +27,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .document import build_document, doc_id_for, group_key, part_order
+from .document_support import support_measures
 from .extract import EXTRACT_VERSION, SUPPORTED_SUFFIXES, ExtractedFile, ExtractedPage, ExtractionError, extract
 from .index import GenerationWriter, current_generation, read_json, remove_stale_temporaries, schema_matches
 from .metadata import read_sidecar
 from .model import Document
 
-PARSER_VERSION = "1"  # bump when parsing changes, so every document is parsed again
+PARSER_VERSION = "2"  # bump when parsing changes, so every document is parsed again
 SIDECAR_SUFFIX = ".meta.toml"
 LOCK_FILE = "ingest.lock"
 
@@ -319,6 +320,7 @@ def catalog_entry(document: Document) -> dict:
         "units": sum(1 for u in document.units if not u.is_container),
         "cites": sorted({r.key for r in document.references}),
         "ocr_pages": sum(1 for p in document.pages if p.ocr),
+        "support": support_measures(document),
     }
 
 
