@@ -73,6 +73,7 @@ class _Outline:
         self.units = [u for u in document.units if u.kind != "preamble"]
         self.parents: dict[int, list[Unit]] = {}
         self.first_child: dict[int, int] = {}
+        self._first_lines: dict[int, str] = {}
         stack: list[Unit] = []
         for unit in sorted(self.units, key=lambda u: (u.start, -u.end, u.depth)):
             while stack and not (stack[-1].start <= unit.start and unit.end <= stack[-1].end):
@@ -86,6 +87,12 @@ class _Outline:
         end = self.first_child.get(id(unit), unit.end)
         return self.document.text[unit.start:end]
 
+    def first_line(self, unit: Unit) -> str:
+        """Its first line without its marker, accent-folded and lowercased."""
+        if id(unit) not in self._first_lines:
+            self._first_lines[id(unit)] = _first_line(self.own_text(unit))
+        return self._first_lines[id(unit)]
+
     def full_text(self, unit: Unit) -> str:
         return self.document.unit_text(unit)
 
@@ -94,7 +101,7 @@ class _Outline:
 
     def in_budget(self, unit: Unit) -> bool:
         """Under a "Kinh phí thực hiện" heading: its amounts are budgets, not support granted."""
-        return any(_BUDGET_RE.match(_first_line(self.own_text(u))) or _BUDGET_RE.match(fold(u.heading).lower())
+        return any(_BUDGET_RE.match(self.first_line(u)) or _BUDGET_RE.match(fold(u.heading).lower())
                    for u in [unit, *self.parents[id(unit)]])
 
 
@@ -102,7 +109,7 @@ def _scope(outline: _Outline) -> str:
     """The "Đối tượng áp dụng" text, its heading and markers removed ("" when there is none)."""
     best: tuple[int, int, Unit] | None = None
     for unit in outline.units:
-        first = _first_line(outline.full_text(unit))
+        first = outline.first_line(unit)
         rank = 2 if _SCOPE_FIRST_RE.match(first) else 1 if _SCOPE_HEADING_RE.search(fold(unit.heading).lower()) else 0
         if rank and (best is None or (rank, unit.depth) > best[:2]):
             best = (rank, unit.depth, unit)
@@ -122,14 +129,14 @@ def _outermost(units: list[Unit], outline: _Outline) -> list[Unit]:
 
 
 def _conditions(outline: _Outline, document: Document) -> list[tuple[str, str]]:
-    found = [u for u in outline.units if _CONDITION_RE.match(_first_line(outline.full_text(u)))
+    found = [u for u in outline.units if _CONDITION_RE.match(outline.first_line(u))
              or _CONDITION_RE.match(fold(normalize(u.heading)).lower())]
     return [(citation(u.label, document.meta, u.page), normalize(outline.full_text(u)))
             for u in _outermost(found, outline)]
 
 
 def _procedures(outline: _Outline) -> list[str]:
-    headed = [u for u in outline.units if _PROCEDURE_RE.match(_first_line(outline.full_text(u)))
+    headed = [u for u in outline.units if _PROCEDURE_RE.match(outline.first_line(u))
               or _PROCEDURE_RE.match(fold(normalize(u.heading)).lower())]
     texts = [outline.full_text(u) for u in _outermost(headed, outline)]
     texts += [outline.own_text(u) for u in outline.units

@@ -16,6 +16,7 @@ from ingest.references import number_key
 from .presentation import citation, format_date
 from .query import QueryError
 from .search import FACETS, MAX_PAGE, PER_PAGE, search
+from .support_views import document_support, question_cards, question_measures
 
 web = Blueprint("web", __name__)
 api = Blueprint("api", __name__)
@@ -57,6 +58,7 @@ def _search_json(result) -> dict:
         "generation": result.generation,
         "hits": [hit.to_dict() for hit in result.hits],
         "facets": result.facets,
+        "support": question_measures(handle().generation(), request.args.get("q", "")),
     }
 
 
@@ -80,6 +82,7 @@ def search_page():
     return render_template(
         "search.html", result=result, groups=groups, args=args, facet_labels=FACET_LABELS,
         pages=min(pages, MAX_PAGE), snippet=Markup, url_with=_url_with,
+        support=question_cards(handle().generation(), args["q"]),
     )
 
 
@@ -159,6 +162,7 @@ def document_data(doc_id: str) -> dict:
         "units": units,
         "references": references,
         "cited_by": cited_by,
+        **document_support(gen, doc_id),
         "_pages": doc["pages"],
         "_starts": [u["start"] for u in doc["units"]],
         "_text": text,
@@ -217,7 +221,9 @@ def api_index():
     return jsonify({
         "endpoints": {
             "/api/search": "q, type, issuer, year, sort (relevance|newest), page, per_page",
-            "/api/documents/<doc_id>": "metadata, units, references, cited_by",
+            "/api/documents/<doc_id>": "metadata, units, references, cited_by, support",
+            "/api/support": "need, size | sector + employees + revenue_vnd/capital_vnd, women_owned, "
+                            "cooperative, province, as_of, include_expired",
             "/api/health": "the index generation being served",
         }
     })
