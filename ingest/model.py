@@ -142,6 +142,7 @@ class CatalogEntry:
     units: int  # indexed units (containers excluded)
     cites: list[str]  # number keys of the documents it cites
     ocr_pages: int  # how many of its pages were read by OCR
+    support: list[dict] = field(default_factory=list)  # support measures (ingest.document_support)
 
     @classmethod
     def from_dict(cls, doc_id: str, data: dict) -> "CatalogEntry":
@@ -154,6 +155,7 @@ class CatalogEntry:
             units=data.get("units", 0),
             cites=data.get("cites", []),
             ocr_pages=data.get("ocr_pages", 0),
+            support=data.get("support", []),
         )
 
     def to_dict(self) -> dict:
@@ -165,6 +167,7 @@ class CatalogEntry:
             "units": self.units,
             "cites": self.cites,
             "ocr_pages": self.ocr_pages,
+            "support": self.support,
         }
 
 

@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,11 @@ class Generation:
     def entry(self, doc_id: str) -> CatalogEntry:
         """The catalog entry of a document of the index (empty if the catalog lacks it)."""
         return self.catalog.get(doc_id) or CatalogEntry.from_dict(doc_id, {})
+
+    @cached_property
+    def support_measures(self) -> list[dict]:
+        """The support measures of every document of the catalog (collected once per generation)."""
+        return [measure for entry in self.catalog.values() for measure in entry.support]
 
 
 class IndexHandle:

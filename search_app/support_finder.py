@@ -139,13 +139,18 @@ def _tokens(text: str) -> list[str]:
     return re.findall(r"\w+", fold(normalize(text)).lower())
 
 
-def _fit(measure: dict, need_tokens: list[str], need_topics: set[str], targeted: int) -> float:
-    if not need_tokens:
+def need_tokens(need: str) -> list[str]:
+    """The words of a need that say what is needed (accent-folded, stopwords left out)."""
+    return [t for t in _tokens(need) if t not in _STOPWORDS]
+
+
+def _fit(measure: dict, tokens: list[str], need_topics: set[str], targeted: int) -> float:
+    if not tokens:
         return 0.5 * targeted
-    wanted = set(need_tokens)
+    wanted = set(tokens)
     own = _tokens(f"{measure.get('what', '')} {measure.get('base', '')}")
     pairs = set(zip(own, own[1:]))
-    need_pairs = set(zip(need_tokens, need_tokens[1:]))
+    need_pairs = set(zip(tokens, tokens[1:]))
     shared = wanted & set(own)
     recall = len(shared) / len(wanted)
     pair_recall = len(need_pairs & pairs) / len(need_pairs) if need_pairs else recall
@@ -156,7 +161,7 @@ def _fit(measure: dict, need_tokens: list[str], need_topics: set[str], targeted:
     return 2 * recall + pair_recall + 0.5 * precision + 0.5 * text_recall + topic + 0.5 * targeted
 
 
-def _time_flags(measure: dict, as_of: date) -> tuple[bool, bool]:
+def time_flags(measure: dict, as_of: date) -> tuple[bool, bool]:
     """(in_force, expired) on `as_of`."""
     period = measure.get("period") or {}
     expired = bool(period.get("to")) and as_of.year > period["to"]
@@ -172,7 +177,7 @@ def find(measures: list[dict], profile: Profile, need: str, as_of: date, provinc
             and profile.employees is not None:
         decided = classify(profile.sector, profile.employees, profile.revenue_vnd, profile.capital_vnd)
         size, size_rule = decided.size, decided.rule
-    need_tokens = [t for t in _tokens(need) if t not in _STOPWORDS]
+    wanted = need_tokens(need)
     need_topics = set(topics_of(need))
     applicable, not_applicable, left_out = [], [], []
     for measure in measures:
@@ -184,7 +189,7 @@ def find(measures: list[dict], profile: Profile, need: str, as_of: date, provinc
         if groups and not matched:
             not_applicable.append(dict(measure, why_not=f"dành cho {describe(groups)}"))
             continue
-        in_force, expired = _time_flags(measure, as_of)
+        in_force, expired = time_flags(measure, as_of)
         if expired and not include_expired:
             left_out.append(measure.get("id", ""))
             continue
@@ -195,7 +200,7 @@ def find(measures: list[dict], profile: Profile, need: str, as_of: date, provinc
         applicable.append(dict(
             measure, applies_because=because, in_force=in_force, expired=expired,
             amount_in_words=amount_in_words(measure),
-            fit=round(_fit(measure, need_tokens, need_topics, targeted), 3)))
+            fit=round(_fit(measure, wanted, need_topics, targeted), 3)))
     applicable.sort(key=lambda m: (-m["fit"], not m["in_force"], -(m.get("cap_vnd") or 0),
                                    -(m.get("rate_percent") or 0)))
     return FinderResult(applicable, not_applicable, size, size_rule, left_out)

@@ -17,6 +17,7 @@ from .cited_numbers import ref_url
 from .presentation import citation, format_date
 from .query import QueryError
 from .search import FACETS, MAX_PAGE, PER_PAGE, search
+from .support_views import document_support, question_cards, question_measures
 
 web = Blueprint("web", __name__)
 api = Blueprint("api", __name__)
@@ -59,6 +60,7 @@ def _search_json(result) -> dict:
         "hits": [hit.to_dict() for hit in result.hits],
         "facets": result.facets,
         "cited_number": [c.to_dict() for c in result.cited_numbers] or None,
+        "support": question_measures(handle().generation(), request.args.get("q", "")),
     }
 
 
@@ -82,6 +84,7 @@ def search_page():
     return render_template(
         "search.html", result=result, groups=groups, args=args, facet_labels=FACET_LABELS,
         pages=min(pages, MAX_PAGE), snippet=Markup, url_with=_url_with,
+        support=question_cards(handle().generation(), args["q"]),
     )
 
 
@@ -161,6 +164,7 @@ def document_data(doc_id: str) -> dict:
         "units": units,
         "references": references,
         "cited_by": cited_by,
+        **document_support(gen, doc_id),
         "_pages": doc["pages"],
         "_starts": [u["start"] for u in doc["units"]],
         "_text": text,
@@ -219,8 +223,10 @@ def api_index():
     return jsonify({
         "endpoints": {
             "/api/search": "q, type, issuer, year, sort (relevance|newest), page, per_page",
-            "/api/documents/<doc_id>": "metadata, units, references, cited_by",
+            "/api/documents/<doc_id>": "metadata, units, references, cited_by, support",
             "/api/documents/ref/<key>": "a cited number: in the corpus or not, citing documents and clauses",
+            "/api/support": "need, size | sector + employees + revenue_vnd/capital_vnd, women_owned, "
+                            "cooperative, province, as_of, include_expired",
             "/api/health": "the index generation being served",
         }
     })
