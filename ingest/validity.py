@@ -32,6 +32,7 @@ _SIGNING = r"(?:kể\s+)?từ\s+ngày\s+(?:được\s+)?(?:[^\d,;.]{0,70}?\s)?(?
 
 IN_FORCE_RE = re.compile(r"\bcó\s+hiệu\s+lực(?:\s+thi\s+hành)?", _I)
 FROM_SIGNING_RE = re.compile(rf"\s*,?\s*{_SIGNING}", _I)
+FROM_DAY_RE = re.compile(r"\b(?:kể\s+)?từ\s+(?=ngày\s+\d)", _I)
 FROM_DATE_RE = re.compile(r"\s*,?\s*(?:kể\s+)?từ\s+(?=ngày\s+\d)", _I)
 AFTER_DAYS_RE = re.compile(rf"\s*,?\s*sau\s+(?P<n>\d{{1,3}})\s+ngày\s*,?\s*{_SIGNING}", _I)
 UNTIL_RE = re.compile(r"\bđến\s+(?:hết\s+)?(?=ngày\s+\d)", _I)
@@ -251,6 +252,8 @@ class _Reader:
             if rx is REPLACE_RE and PHRASE_RE.match(seg, m.end()):
                 rel_type = "amends"
             after = [t for t in targets if t.start >= m.end()]
+            if from_day := FROM_DAY_RE.search(seg, m.end()):  # "Thay thế … kể từ ngày 01/01/2027"
+                since = since or _iso(parse_date(seg[from_day.end():]))
             if after:
                 units, gap_ok = _units_in_gap(seg[m.end():after[0].start], rel_type)
                 if not gap_ok:

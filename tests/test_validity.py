@@ -78,6 +78,10 @@ CASES = [
      ["Thay thế cụm từ “Sở Kế hoạch và Đầu tư” bằng cụm từ “Sở Tài chính” tại khoản 2 Điều 3 Quyết định số "
       "9008/QĐ-UBND."], {},
      {"relations": {("amends", "9008/QĐ-UBND", ("Khoản 2 Điều 3",))}}),
+    ("thay thế … kể từ ngày",
+     ["Quyết định này có hiệu lực kể từ ngày ký.",
+      "Thay thế Quyết định số 9010/QĐ-UBND ngày 01/02/2020 của Ủy ban nhân dân tỉnh Mẫu Sơn kể từ ngày 01/01/2027."],
+     {}, {"effective": ISSUED, "relations": {("replaces", "9010/QĐ-UBND", ())}, "since": "2027-01-01"}),
     ("hết hiệu lực kể từ ngày văn bản này có hiệu lực",
      ["Quyết định này có hiệu lực kể từ ngày 15 tháng 5 năm 2026.",
       "Quyết định số 9004/QĐ-UBND ngày 01/3/2021 của Ủy ban nhân dân tỉnh Mẫu Sơn hết hiệu lực kể từ ngày Quyết định "
