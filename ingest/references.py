@@ -36,9 +36,11 @@ NUMBER_RE = re.compile(
 PARTY_NUMBER_RE = re.compile(
     r"(?<![\w/-])(?P<num>\d{1,4}-(?:" + "|".join(PARTY_CODES) + r")/[A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ][A-Za-zĐđ]*)*)(?![\w/])"
 )
+# The type word nearest the number names it ("Báo cáo kết quả thực hiện Quyết định số …"): the
+# greedy lead-in makes the last type word in the window win.
 _TYPE_BEFORE_RE = re.compile(
-    r"(?P<type>" + "|".join(DOC_TYPES) + r")(?P<name>(?:\s+[^\s\d,;.:()]+){0,14}?)\s+(?:số\s*:?\s*)?$",
-    re.IGNORECASE,
+    r"^.*(?P<type>" + "|".join(DOC_TYPES) + r")(?P<name>(?:\s+[^\s\d,;.:()]+){0,14}?)\s+(?:số\s*:?\s*)?$",
+    re.IGNORECASE | re.DOTALL,
 )
 
 
@@ -76,7 +78,7 @@ def find_references(text: str, own_key: str = "") -> list[Reference]:
         t = _TYPE_BEFORE_RE.search(text[window_start:start])
         if t:
             doc_type = _canonical_type(t.group("type"))
-            start = window_start + t.start()
+            start = window_start + t.start("type")
         else:
             doc_type = doc_type_of_number(number)
         refs.append(

@@ -13,6 +13,7 @@ from search_app import create_app
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "corpus"
 SAMPLES = ROOT / "samples"
+SAMPLE_COUNT = len(list(SAMPLES.glob("*.toml")))  # one expected-metadata file per corpus document
 SHARED_DATA = Path(os.environ.get("SHARED_DATA_DIR", ROOT.parent / "shared" / "data"))
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL_TESTS") == "1"
 

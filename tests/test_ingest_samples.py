@@ -14,7 +14,7 @@ from ingest.locking import IndexLocked, index_lock
 from ingest.model import Document
 from ingest.pipeline import run_ingest
 
-from .conftest import SAMPLES, copy_corpus, run_cli
+from .conftest import SAMPLE_COUNT, SAMPLES, copy_corpus, run_cli
 
 SAMPLE_SOURCES = sorted(SAMPLES.glob("*.toml"))
 
@@ -74,17 +74,17 @@ def test_second_run_parses_nothing_and_changes_are_incremental(tmp_path):
     corpus = copy_corpus(tmp_path / "corpus")
     index_dir = tmp_path / "index"
     first = run_ingest(corpus, index_dir, progress=False)
-    assert first.counts == {"indexed": 6, "unchanged": 0, "removed": 0, "failed": 0}
+    assert first.counts == {"indexed": SAMPLE_COUNT, "unchanged": 0, "removed": 0, "failed": 0}
     generation = first.generation
 
     second = run_ingest(corpus, index_dir, progress=False)
-    assert second.counts == {"indexed": 0, "unchanged": 6, "removed": 0, "failed": 0}
+    assert second.counts == {"indexed": 0, "unchanged": SAMPLE_COUNT, "removed": 0, "failed": 0}
     assert second.generation == generation  # nothing to publish
 
     # touch: a new mtime but the same content is still unchanged (content hash decides)
     letter = corpus / "cv-9455-skhcn-mau-son.txt"
     os.utime(letter, ns=(time.time_ns(), time.time_ns() + 10**9))
-    assert run_ingest(corpus, index_dir, progress=False).counts["unchanged"] == 6
+    assert run_ingest(corpus, index_dir, progress=False).counts["unchanged"] == SAMPLE_COUNT
 
     # an edit re-parses exactly that file
     letter.write_text(letter.read_text(encoding="utf-8") + "\nGhi chú bổ sung về thử nghiệm tăng ca.\n",
@@ -133,7 +133,7 @@ def test_cli_report_and_exit_status(sample_copy, tmp_path):
     assert proc.returncode == 1, proc.stderr
     assert "hong.pdf" in proc.stderr and "not a PDF" in proc.stderr
     report = json.loads(report_file.read_text(encoding="utf-8"))
-    assert report["counts"] == {"indexed": 0, "unchanged": 6, "removed": 0, "failed": 1}
+    assert report["counts"] == {"indexed": 0, "unchanged": SAMPLE_COUNT, "removed": 0, "failed": 1}
     failed = [f for f in report["files"] if f["outcome"] == "failed"]
     assert failed == [{"path": "hong.pdf", "outcome": "failed", "doc_id": "hong", "reason": failed[0]["reason"]}]
 

@@ -5,10 +5,12 @@ from ingest.model import CatalogEntry
 from search_app.generations import IndexHandle
 from search_app.search import search
 
+from .conftest import SAMPLE_COUNT
+
 
 def test_catalog_entries_read_and_write_the_stored_dict_unchanged(sample_index):
     catalog = read_json(current_generation(sample_index) / "catalog.json")
-    assert len(catalog) == 6
+    assert len(catalog) == SAMPLE_COUNT
     for doc_id, stored in catalog.items():
         entry = CatalogEntry.from_dict(doc_id, stored)
         assert entry.to_dict() == stored and list(entry.to_dict()) == list(stored)

@@ -35,6 +35,11 @@ CITATIONS = [
     ("Luật Giáo dục đại học số 08/2012/QH13 được sửa đổi tại Luật số 34/2018/QH14;",
      [("Luật Giáo dục đại học số 08/2012/QH13", "08/2012/QH13", "08/2012/QH13", "Luật"),
       ("Luật số 34/2018/QH14", "34/2018/QH14", "34/2018/QH14", "Luật")]),
+    # the type word nearest the number names it, not an earlier one in the same sentence
+    ("Sở tổng hợp báo cáo theo Quyết định số 9777/QĐ-UBND ngày 10/3/2025 của Ủy ban nhân dân tỉnh.",
+     [("Quyết định số 9777/QĐ-UBND", "9777/QĐ-UBND", "9777/QD-UBND", "Quyết định")]),
+    ("Chương trình mẫu ban hành kèm theo Quyết định số 9777/QĐ-TTg ngày 05/3/2025",
+     [("Quyết định số 9777/QĐ-TTg", "9777/QĐ-TTg", "9777/QD-TTG", "Quyết định")]),
     ("Quyết định số 2344/QĐ-BGDDT ngày 14/8/2023 của Bộ trưởng",  # OCR'd: "Đ" read "D"
      [("Quyết định số 2344/QĐ-BGDDT", "2344/QĐ-BGDDT", "2344/QD-BGDDT", "Quyết định")]),
 ]
