@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from .citation import citation
 from .document_support import support_measures
 from .model import CatalogEntry, Document
+from .validity import extract_validity, units_from_document
 
 
 def catalog_entry(document: Document) -> dict:
@@ -16,4 +18,14 @@ def catalog_entry(document: Document) -> dict:
         cites=sorted({r.key for r in document.references}),
         ocr_pages=sum(1 for p in document.pages if p.ocr),
         support=support_measures(document),
+        validity=validity_facts(document),
+        status_override=document.status_override,
     ).to_dict()
+
+
+def validity_facts(document: Document) -> dict:
+    """When the document takes effect and ends, and its relations (ingest/validity.py), each
+    proved by a clause cited as the search cites it."""
+    meta = document.meta
+    units = units_from_document(document, lambda unit: citation(unit.label, meta, unit.page))
+    return extract_validity(units, meta, citation("", meta, None)).to_dict()

@@ -77,6 +77,9 @@ class Document:
     references: list[Reference]
     compound_spans: list[tuple[int, int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # A sidecar's status override ({"code", "reason", "since", "by"}): kept in the catalog
+    # entry, not in the stored document.
+    status_override: dict = field(default_factory=dict)
 
     def page_at(self, offset: int) -> Page:
         """The page holding character `offset` of the text."""
@@ -93,8 +96,8 @@ class Document:
         return self.text[unit.start : unit.end]
 
     def to_dict(self) -> dict:
-        """The JSON form stored per document (compound spans are not kept). Written by hand:
-        dataclasses.asdict's deep copies cost 5% of indexing time."""
+        """The JSON form stored per document (compound spans and the status override are not
+        kept). Written by hand: dataclasses.asdict's deep copies cost 5% of indexing time."""
 
         def plain(obj) -> dict:
             return {name: getattr(obj, name) for name in obj.__dataclass_fields__}
@@ -143,6 +146,8 @@ class CatalogEntry:
     cites: list[str]  # number keys of the documents it cites
     ocr_pages: int  # how many of its pages were read by OCR
     support: list[dict] = field(default_factory=list)  # support measures (ingest.document_support)
+    validity: dict = field(default_factory=dict)  # ingest.validity_model.ValidityFacts.to_dict()
+    status_override: dict = field(default_factory=dict)  # from the sidecar: code, reason, since, by
 
     @classmethod
     def from_dict(cls, doc_id: str, data: dict) -> "CatalogEntry":
@@ -156,6 +161,8 @@ class CatalogEntry:
             cites=data.get("cites", []),
             ocr_pages=data.get("ocr_pages", 0),
             support=data.get("support", []),
+            validity=data.get("validity", {}),
+            status_override=data.get("status_override", {}),
         )
 
     def to_dict(self) -> dict:
@@ -168,6 +175,8 @@ class CatalogEntry:
             "cites": self.cites,
             "ocr_pages": self.ocr_pages,
             "support": self.support,
+            "validity": self.validity,
+            "status_override": self.status_override,
         }
 
 
@@ -190,6 +199,7 @@ class Hit:
     snippet: str  # HTML in which only <mark> is markup
     score: float  # relevance, rounded, also when sorted by date
     url: str
+    status: dict | None = None  # the document's status (search_app.status.Status.to_dict())
 
     def to_dict(self) -> dict:
         """The JSON form of /api/search."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from .document import doc_id_for, group_key, part_order
 from .extract import SUPPORTED_SUFFIXES
 
-PARSER_VERSION = "2"  # bump when parsing changes, so every document is parsed again
+PARSER_VERSION = "3"  # bump when parsing changes, so every document is parsed again
 SIDECAR_SUFFIX = ".meta.toml"
 
 

@@ -161,7 +161,8 @@ class _Reader:
         inherited = self._inherited(unit.anchor)
         preamble = unit.kind in ("preamble", "body", "")
         based_on = False
-        for seg in _segments(text):
+        segments = _segments(text)
+        for i, seg in enumerate(segments):
             if preamble and BASED_ON_RE.match(seg):
                 based_on = True
                 self.consolidating = False  # the list of consolidated documents ends here
@@ -177,7 +178,11 @@ class _Reader:
                 for target in targets:
                     self._add("consolidates", target, [], proof)
             self._read_dates(seg, targets, proof)
-            lead, quoting = self._read_changes(seg, targets, proof, inherited)
+            # An article whose words are only a heading without a final period ("Điều 1. Sửa
+            # đổi, bổ sung một số điều của Quy định … kèm theo Quyết định số …") leads in as ":" does.
+            heading = not preamble and i == len(segments) - 1 and not follows and not seg.rstrip().endswith(
+                (".", ";", ":", "/."))
+            lead, quoting = self._read_changes(seg, targets, proof, inherited, heading)
             if lead:
                 self.context[unit.anchor] = lead
             if quoting and follows:
@@ -220,11 +225,11 @@ class _Reader:
             return self.issued
         return None
 
-    def _read_changes(self, seg, targets, proof, inherited) -> tuple[tuple | None, bool]:
+    def _read_changes(self, seg, targets, proof, inherited, heading=False) -> tuple[tuple | None, bool]:
         """Records what `seg` replaces, repeals or amends. Returns the lead-in it gives its
         sub-units, and whether it introduces new wording for named units ("như sau:")."""
         lead, quoting, since = None, False, None
-        lead_in = seg.rstrip().endswith(":")
+        lead_in = heading or seg.rstrip().endswith(":")
         for m in ENDS_RE.finditer(seg):
             subjects = [t for t in targets if t.start < m.start()]
             when = ENDS_WHEN_RE.match(seg, m.end())

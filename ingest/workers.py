@@ -18,9 +18,9 @@ from .catalog import catalog_entry
 from .document import build_document
 from .extract import ExtractedFile, ExtractionError
 from .index import GenerationWriter, SegmentSink
-from .metadata import read_sidecar
 from .model import Document
 from .scan import DocJob
+from .status_override import read_sidecar_with_status
 
 log = logging.getLogger("ingest")
 
@@ -60,17 +60,22 @@ def parse_job(job: DocJob):
         except Exception as exc:  # a parser bug must fail one file, not the batch
             return f.relpath, f"unexpected error while reading: {type(exc).__name__}: {exc}"
     overrides: dict[str, str] = {}
+    status: dict = {}
     for sidecar in job.sidecars:
         try:
-            overrides.update(read_sidecar(sidecar))
+            fields, sidecar_status = read_sidecar_with_status(sidecar)
+            overrides.update(fields)
+            status = sidecar_status or status
         except Exception as exc:
             return job.files[0].relpath, f"bad metadata sidecar {sidecar.name}: {exc}"
     if all(page.empty for _, extracted in parts for page in extracted.pages):
         return job.files[0].relpath, "no text on any page (blank pages, or OCR found no text)"
     try:
-        return build_document(job.doc_id, parts, job.content_hash, overrides)
+        document = build_document(job.doc_id, parts, job.content_hash, overrides)
     except Exception as exc:
         return job.files[0].relpath, f"unexpected error while parsing: {type(exc).__name__}: {exc}"
+    document.status_override = status
+    return document
 
 
 def _parse_with_cache(job: DocJob):

@@ -25,11 +25,12 @@ def create_app(index_dir: str | os.PathLike | None = None, corpus_dir: str | os.
     cache_bytes_from_env()  # a bad SEARCH_CACHE_MB stops the app at start, not at a search
     app.extensions["index"] = IndexHandle(Path(app.config["INDEX_DIR"]))
 
-    from . import ref_views, support_views, views
+    from . import document_list_views, ref_views, support_views, views
 
     app.register_blueprint(views.web)
     app.register_blueprint(views.api, url_prefix="/api")
     app.register_blueprint(ref_views.refs)
     app.register_blueprint(support_views.support)
+    app.register_blueprint(document_list_views.documents)
     views.install_handlers(app)
     return app

@@ -9,6 +9,7 @@ import re
 import threading
 from collections import Counter
 from dataclasses import asdict, dataclass
+from datetime import date
 
 from ingest.document import meta_display_name
 from ingest.index import number_lookup_keys, read_json
@@ -137,10 +138,11 @@ def code_type(key: str) -> str:
     return CODE_TYPES.get(m["code"], "") if m else ""
 
 
-def reference_data(handle: IndexHandle, raw_key: str) -> dict | None:
-    """The page of a cited number: what it is, whether the corpus holds it, and the citing
-    documents with their clauses and what their text states about it. None if the number is
-    neither cited nor held."""
+def reference_data(handle: IndexHandle, raw_key: str, as_of: date | None = None) -> dict | None:
+    """The page of a cited number: what it is, whether the corpus holds it, its status on `as_of`
+    (default today) when known — a number the corpus does not hold has one when a document of
+    the corpus replaces, repeals or amends it — and the citing documents with their clauses and
+    what their text states about it. None if the number is neither cited nor held."""
     gen = handle.generation()
     key = number_key(raw_key)
     if gen is None or (key not in gen.cited_by and key not in gen.by_number):
@@ -155,6 +157,7 @@ def reference_data(handle: IndexHandle, raw_key: str) -> dict | None:
     cited_by = [_citing_document(handle, gen, doc_id, key, read=i < MAX_DOCUMENTS_READ)
                 for i, doc_id in enumerate(citing)]
     stated = max((d["stated"] for d in cited_by), key=_richness, default=None)
+    status = gen.status(target or key, as_of)
     return {
         "key": key,
         "number": number,
@@ -165,6 +168,7 @@ def reference_data(handle: IndexHandle, raw_key: str) -> dict | None:
         "document_url": f"/documents/{target}" if target else None,
         "url": ref_url(key),
         "stated": stated,
+        "status": status.to_dict() if status else None,
         "cited_by": cited_by,
     }
 

@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -44,6 +45,18 @@ class Generation:
     def support_measures(self) -> list[dict]:
         """The support measures of every document of the catalog (collected once per generation)."""
         return [measure for entry in self.catalog.values() for measure in entry.support]
+
+    @cached_property
+    def validity(self):
+        """search_app.corpus_validity.CorpusValidity of the generation (built on first use)."""
+        from .corpus_validity import CorpusValidity  # it imports cited_numbers, which imports this module
+
+        return CorpusValidity(self.catalog, self.engine.doc_ids,
+                              lambda doc_id: read_json(self.path / "docs" / f"{doc_id}.json")["units"])
+
+    def status(self, doc_id: str, as_of: date | None = None):
+        """The search_app.status.Status of a document on `as_of` (default today)."""
+        return self.validity.status(doc_id, as_of)
 
 
 class IndexHandle:

@@ -15,8 +15,9 @@ from ingest.model import CatalogEntry, Hit
 from .query import HighlightTerms
 
 
-def make_hit(stored: dict, score: float, entry: CatalogEntry, terms: HighlightTerms) -> Hit:
-    """The Hit of an index record (its stored fields) found with `score`."""
+def make_hit(stored: dict, score: float, entry: CatalogEntry, terms: HighlightTerms, status=None) -> Hit:
+    """The Hit of an index record (its stored fields) found with `score`; `status` is its
+    document's search_app.status.Status (None when unknown)."""
     meta = entry.meta
     return Hit(
         doc_id=stored["doc_id"],
@@ -34,6 +35,7 @@ def make_hit(stored: dict, score: float, entry: CatalogEntry, terms: HighlightTe
         snippet=str(snippet(stored["text"], terms)),
         score=round(score, 4),
         url=f"/documents/{stored['doc_id']}#{stored['anchor']}",
+        status=status.to_dict() if status else None,
     )
 
 

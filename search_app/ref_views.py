@@ -8,12 +8,13 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, render_templ
 from ingest.references import number_key
 
 from .cited_numbers import reference_data
+from .corpus_validity import configured_day
 
 refs = Blueprint("refs", __name__)
 
 
 def _data(key: str) -> dict:
-    data = reference_data(current_app.extensions["index"], key)
+    data = reference_data(current_app.extensions["index"], key, configured_day(current_app.config))
     if data is None:
         abort(404, description=f"Số hiệu {key!r} không có trong kho và không văn bản nào dẫn chiếu.")
     return data

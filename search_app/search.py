@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 
@@ -15,6 +16,7 @@ from ingest.model import CatalogEntry, Hit
 from ingest.textnorm import fold
 
 from .cited_numbers import CitedNumber, cited_numbers
+from .corpus_validity import STATUS_CODES
 from .engine import Deadline, Engine
 from .generations import IndexHandle
 from .presentation import make_hit
@@ -25,7 +27,7 @@ MAX_PAGE = 50
 PER_PAGE = 20
 CANDIDATES = 300  # hits read before nested clauses are collapsed
 TIME_LIMIT_S = 0.8  # matching stops here and returns what it has: every answer within 1 s (issue 6)
-FACETS = ("type", "issuer", "year")
+FACETS = ("type", "issuer", "year", "status")
 FACET_FIELDS = {"type": "doc_type", "issuer": "issuer", "year": "year"}
 
 
@@ -50,13 +52,17 @@ def search(
     page: int = 1,
     per_page: int = PER_PAGE,
     sort: str = "relevance",
+    as_of: date | None = None,
 ) -> SearchResult:
+    """`as_of`: the day of the documents' status (its filter, facet and each hit's); default today."""
     started = time.monotonic()
     if page < 1 or page > MAX_PAGE:
         raise QueryError(f"Trang phải từ 1 đến {MAX_PAGE}.")
     if sort not in ("relevance", "newest"):
         raise QueryError("Cách sắp xếp không hợp lệ (relevance hoặc newest).")
-    filters = {k: v for k, v in (filters or {}).items() if v and k in FACET_FIELDS}
+    filters = {k: v for k, v in (filters or {}).items() if v and k in FACETS}
+    if filters.get("status", STATUS_CODES[0]) not in STATUS_CODES:
+        raise QueryError("Hiệu lực (status) phải là một trong: " + ", ".join(STATUS_CODES) + ".")
     result = SearchResult(query=q, page=page, per_page=per_page)
     gen = handle.generation()
     parsed = parse_query(q)
@@ -71,8 +77,12 @@ def search(
     deadline = Deadline(time.monotonic() + TIME_LIMIT_S)
     scores, matched = engine.evaluate(searcher, query, deadline)
     matched &= engine.live
+    status_codes = gen.validity.codes(as_of)  # per engine document
     for name, value in filters.items():
-        matched[~_term_mask(engine, searcher, FACET_FIELDS[name], value)] = False
+        if name == "status":
+            matched &= (status_codes == value)[engine.record_doc]
+        else:
+            matched[~_term_mask(engine, searcher, FACET_FIELDS[name], value)] = False
     records = np.flatnonzero(matched)
     result.timed_out = deadline.expired
 
@@ -80,10 +90,14 @@ def search(
     for name in FACETS:
         counts: dict[str, int] = {}
         for doc_index in doc_indexes.tolist():
-            value = _facet_value(gen.entry(engine.doc_ids[doc_index]), name)
+            if name == "status":
+                value = status_codes[doc_index]
+            else:
+                value = _facet_value(gen.entry(engine.doc_ids[doc_index]), name)
             if value:
                 counts[value] = counts.get(value, 0) + 1
-        ranked = sorted(counts.items(), key=lambda kv: (-int(kv[0]) if name == "year" else -kv[1], kv[0]))
+        ranked = sorted(counts.items(), key=lambda kv: (-int(kv[0]) if name == "year" else
+                                                        STATUS_CODES.index(kv[0]) if name == "status" else -kv[1], kv[0]))
         result.facets[name] = [list(kv) for kv in ranked]
 
     # A quoted phrase of three words or more was matched by its word pairs: the candidates
@@ -114,7 +128,8 @@ def search(
     result.total = len(kept)
     start = (page - 1) * per_page
     terms = parsed.highlight_terms
-    result.hits = _grouped([make_hit(fmt.stored_fields(searcher, record), score, gen.entry(doc_id), terms)
+    result.hits = _grouped([make_hit(fmt.stored_fields(searcher, record), score, gen.entry(doc_id), terms,
+                                     gen.status(doc_id, as_of))
                             for record, score, doc_id, _ in kept[start : start + per_page]])
     result.seconds = time.monotonic() - started
     return result

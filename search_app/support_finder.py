@@ -162,11 +162,14 @@ def _fit(measure: dict, tokens: list[str], need_topics: set[str], targeted: int)
 
 
 def time_flags(measure: dict, as_of: date) -> tuple[bool, bool]:
-    """(in_force, expired) on `as_of`."""
+    """(in_force, expired) on `as_of`. A measure's `doc_status` (its document's status on that
+    day, when given) counts too: a measure of a replaced or repealed document has expired, one
+    of a document not yet in force is not in force."""
     period = measure.get("period") or {}
-    expired = bool(period.get("to")) and as_of.year > period["to"]
+    doc_code = (measure.get("doc_status") or {}).get("code")
+    expired = (bool(period.get("to")) and as_of.year > period["to"]) or doc_code == "expired"
     effective = measure.get("effective") or ""
-    started = not effective or date.fromisoformat(effective[:10]) <= as_of
+    started = (not effective or date.fromisoformat(effective[:10]) <= as_of) and doc_code != "not_yet"
     return started and not expired, expired
 
 

@@ -12,6 +12,7 @@ from ingest.enterprise_size import SECTORS, SIZE_NAMES, classify
 from ingest.support import amount_in_words
 from ingest.textnorm import fold, normalize
 
+from .corpus_validity import configured_day
 from .query import QueryError
 from .support_finder import Profile, describe, find, need_tokens, time_flags
 
@@ -19,7 +20,7 @@ support = Blueprint("support", __name__)
 
 MEASURE_FIELDS = ("citation", "doc_id", "doc_number", "path", "anchor", "url", "what", "topics", "rate_percent",
                   "rate_kind", "base", "cap_vnd", "per", "beneficiaries", "applies_because", "conditions",
-                  "deadline", "agency", "period", "in_force", "amount_in_words")
+                  "deadline", "agency", "period", "in_force", "doc_status", "amount_in_words")
 NOT_APPLICABLE_FIELDS = tuple(f for f in MEASURE_FIELDS if f != "applies_because") + ("why_not",)
 DOCUMENT_FIELDS = tuple(f for f in MEASURE_FIELDS if f != "applies_because")
 QUESTION_MEASURES = 3
@@ -36,9 +37,16 @@ def _handle():
     return current_app.extensions["index"]
 
 
-def _measures() -> list[dict]:
+def _measures(as_of: date) -> list[dict]:
     gen = _handle().generation()
-    return gen.support_measures if gen else []
+    return with_doc_status(gen, gen.support_measures, as_of) if gen else []
+
+
+def with_doc_status(gen, measures: list[dict], as_of: date | None) -> list[dict]:
+    """The measures, each with `doc_status`: its document's status on `as_of` (its dict, or None)."""
+    statuses = gen.validity.statuses(as_of)
+    return [dict(m, doc_status=s.to_dict() if (s := statuses.get(m.get("doc_id", ""))) else None)
+            for m in measures]
 
 
 def _text(name: str, limit: int, label: str) -> str:
@@ -93,7 +101,7 @@ def finder_args() -> dict:
         except ValueError:
             raise QueryError("Tham số as_of (ngày tra cứu) không phải là ngày có thật.")
     else:
-        as_of = date.today()
+        as_of = configured_day(current_app.config) or date.today()
     profile = Profile(size=size, sector=sector if size is None else None, employees=employees,
                       revenue_vnd=revenue, capital_vnd=capital,
                       women_owned=_flag("women_owned", "doanh nghiệp do phụ nữ làm chủ"),
@@ -116,7 +124,7 @@ def public(measure: dict, fields: tuple[str, ...]) -> dict:
 
 def run_finder(args: dict) -> dict:
     """The finder's answer: the profile, applicable measures (cards), not applicable ones, left out."""
-    result = find(_measures(), args["profile"], args["need"], args["as_of"], args["province"],
+    result = find(_measures(args["as_of"]), args["profile"], args["need"], args["as_of"], args["province"],
                   args["include_expired"])
     size_rule = result.size_rule
     if result.size and not size_rule:
@@ -162,7 +170,7 @@ def question_cards(gen, query: str) -> list[dict]:
         return []
     need = " ".join(w for w in re.findall(r"\w+", fold(normalize(query)).lower()) if w not in _QUESTION_WORDS)
     today = date.today()
-    found = find(gen.support_measures, Profile(), need, today).measures
+    found = find(with_doc_status(gen, gen.support_measures, today), Profile(), need, today).measures
     if need_tokens(need):  # it names what is needed: only measures that match it
         found = [m for m in found if m["fit"] > 0]
     return [card(m, today) for m in found[:QUESTION_MEASURES]]
@@ -173,9 +181,9 @@ def question_measures(gen, query: str) -> list[dict]:
     return [public(m, MEASURE_FIELDS) for m in question_cards(gen, query)]
 
 
-def document_support(gen, doc_id: str) -> dict:
-    """The support measures of one document: "support" as /api/documents/<doc_id> lists them,
-    "_support_cards" for the document page."""
-    today = date.today()
-    cards = [card(m, today) for m in gen.entry(doc_id).support]
+def document_support(gen, doc_id: str, as_of: date | None = None) -> dict:
+    """The support measures of one document, in force or not on `as_of` (default today): "support"
+    as /api/documents/<doc_id> lists them, "_support_cards" for the document page."""
+    day = as_of or date.today()
+    cards = [card(m, day) for m in with_doc_status(gen, gen.entry(doc_id).support, day)]
     return {"support": [public(m, DOCUMENT_FIELDS) for m in cards], "_support_cards": cards}

@@ -14,15 +14,19 @@ from ingest.model import DocMeta, Hit
 from ingest.references import number_key
 
 from .cited_numbers import ref_url
+from .corpus_validity import configured_day
+from .document_list_views import newest_documents
 from .presentation import citation, format_date
 from .query import QueryError
 from .search import FACETS, MAX_PAGE, PER_PAGE, search
+from .status import LABELS as STATUS_LABELS
 from .support_views import document_support, question_cards, question_measures
 
 web = Blueprint("web", __name__)
 api = Blueprint("api", __name__)
 
-FACET_LABELS = {"type": "Loại văn bản", "issuer": "Cơ quan ban hành", "year": "Năm ban hành"}
+FACET_LABELS = {"type": "Loại văn bản", "issuer": "Cơ quan ban hành", "year": "Năm ban hành", "status": "Hiệu lực"}
+NEWEST_ON_HOME = 10
 MAX_PER_PAGE = 50
 
 
@@ -45,6 +49,7 @@ def _search_args() -> dict:
         page=page,
         per_page=per_page,
         sort=args.get("sort", "relevance") or "relevance",
+        as_of=configured_day(current_app.config),
     )
 
 
@@ -81,10 +86,12 @@ def search_page():
         else:
             groups.append({"doc_id": hit.doc_id, "hits": [hit], "name": _hit_doc_name(hit)})
     pages = (result.total + result.per_page - 1) // result.per_page
+    home = not args["q"] and not any(args["filters"].values())
     return render_template(
         "search.html", result=result, groups=groups, args=args, facet_labels=FACET_LABELS,
-        pages=min(pages, MAX_PAGE), snippet=Markup, url_with=_url_with,
+        pages=min(pages, MAX_PAGE), snippet=Markup, url_with=_url_with, status_labels=STATUS_LABELS,
         support=question_cards(handle().generation(), args["q"]),
+        newest=newest_documents(handle().generation(), NEWEST_ON_HOME, args["as_of"]) if home else [],
     )
 
 
@@ -137,13 +144,17 @@ def document_data(doc_id: str) -> dict:
     cited_by.sort(key=lambda d: d["issued"] or "")
     units = []
     text = doc["text"]
+    as_of = configured_day(current_app.config)
+    marks = gen.validity.unit_marks(doc_id, doc["units"])
     for unit in doc["units"]:
         units.append({
             "unit": unit["label"], "path": unit["path"], "anchor": unit["anchor"], "kind": unit["kind"],
             "heading": unit["heading"], "text": text[unit["start"]:unit["end"]], "page": unit["page"],
             "page_end": unit["page_end"], "depth": unit["depth"],
             "citation": citation(unit["label"], meta, unit["page"]),
+            **marks.get(unit["anchor"], {"changed_by": [], "changes": []}),
         })
+    status = gen.status(doc_id, as_of)
     files = list(dict.fromkeys(p["source"] for p in doc["pages"]))
     return {
         "doc_id": doc_id,
@@ -164,7 +175,10 @@ def document_data(doc_id: str) -> dict:
         "units": units,
         "references": references,
         "cited_by": cited_by,
-        **document_support(gen, doc_id),
+        "status": status.to_dict() if status else None,
+        "relations": gen.validity.edges(doc_id, as_of),
+        **document_support(gen, doc_id, as_of),
+        "_relation_map": gen.validity.relation_map(doc_id, meta_display_name(meta), as_of),
         "_pages": doc["pages"],
         "_starts": [u["start"] for u in doc["units"]],
         "_text": text,
@@ -222,8 +236,9 @@ def document_file(doc_id: str, part: int):
 def api_index():
     return jsonify({
         "endpoints": {
-            "/api/search": "q, type, issuer, year, sort (relevance|newest), page, per_page",
-            "/api/documents/<doc_id>": "metadata, units, references, cited_by, support",
+            "/api/search": "q, type, issuer, year, status, sort (relevance|newest), page, per_page",
+            "/api/documents": "every document, newest first: type, issuer, year, status, page, per_page",
+            "/api/documents/<doc_id>": "metadata, status, relations, units, references, cited_by, support",
             "/api/documents/ref/<key>": "a cited number: in the corpus or not, citing documents and clauses",
             "/api/support": "need, size | sector + employees + revenue_vnd/capital_vnd, women_owned, "
                             "cooperative, province, as_of, include_expired",

@@ -186,6 +186,23 @@ def test_lead_in_gives_its_target_to_sub_units_and_skips_new_wording():
     assert by_units[("Khoản 2 Điều 3",)] == "Khoản 1 Điều 1"
 
 
+def test_article_heading_without_final_period_leads_in_its_clauses():
+    units = [  # the form of samples/qd-9306-2026-ubnd-mau-son-sua-doi.txt
+        ("dieu-1", "Điều 1", "Điều 1. Sửa đổi, bổ sung một số điều của Quy định mức hỗ trợ doanh nghiệp ban hành kèm "
+         "theo Quyết định số 9218/2026/QĐ-UBND ngày 20 tháng 5 năm 2026 của Ủy ban nhân dân tỉnh Mẫu Sơn\n", "dieu"),
+        ("dieu-1.khoan-1", "Khoản 1 Điều 1", "1. Sửa đổi, bổ sung khoản 2 Điều 3 như sau:\n“2. Có doanh thu năm "
+         "trước liền kề từ 01 tỷ đồng trở lên.”\n", "khoan"),
+        ("dieu-1.khoan-2", "Khoản 2 Điều 1", "2. Bãi bỏ điểm b khoản 1 Điều 4.\n", "khoan"),
+        ("dieu-2", "Điều 2", "Điều 2. Điều khoản chuyển tiếp\nHồ sơ đã tiếp nhận thì tiếp tục thực hiện.", "dieu"),
+        ("dieu-3", "Điều 3", "Điều 3. Quyết định số 9000/QĐ-UBND của Ủy ban nhân dân tỉnh\n", "dieu"),
+        ("dieu-3.khoan-1", "Khoản 1 Điều 3", "1. Bãi bỏ khoản 4 Điều 2.", "khoan"),
+    ]
+    assert relations(facts_of(units)) == {
+        ("amends", "9218/2026/QĐ-UBND", ()), ("amends", "9218/2026/QĐ-UBND", ("Khoản 2 Điều 3",)),
+        ("repeals", "9218/2026/QĐ-UBND", ("Điểm b Khoản 1 Điều 4",)),
+    }
+
+
 def test_list_under_a_repealing_lead_in():
     units = [
         ("dieu-2", "Điều 2", "Điều 2. Bãi bỏ các văn bản sau:", "dieu"),
