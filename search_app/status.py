@@ -170,6 +170,7 @@ class UnitMark:
     proof_label: str
     proof_citation: str
     since: str | None
+    target_type: str = ""  # "Quyết định" when the changing clause names the type
 
     @property
     def text(self) -> str:
@@ -179,7 +180,7 @@ class UnitMark:
     @property
     def reverse_text(self) -> str:
         """ "Sửa đổi, bổ sung Khoản 2 Điều 3 Quyết định 9002/QĐ-UBND"."""
-        return f"{MARK_LABELS[self.type][1]} {self.unit} {self.target_number}".strip()
+        return " ".join(w for w in (MARK_LABELS[self.type][1], self.unit, self.target_type, self.target_number) if w)
 
     def to_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.__dataclass_fields__} | {
@@ -205,7 +206,7 @@ def compute_marks(docs: dict[str, ValidityFacts], index: RelationIndex | None = 
             for unit in r.target_units:
                 mark = UnitMark(edge.type, unit, edge.target_doc, r.target_key, r.target_number, source,
                                 f"{facts.doc_type} {facts.number}".strip() or facts.name, r.proof_unit.anchor,
-                                r.proof_unit.label, r.proof_unit.citation, edge.since())
+                                r.proof_unit.label, r.proof_unit.citation, edge.since(), r.target_type)
                 marks.units.setdefault(edge.target_id, {}).setdefault(unit, []).append(mark)
                 marks.clauses.setdefault(source, {}).setdefault(r.proof_unit.anchor, []).append(mark)
     return marks

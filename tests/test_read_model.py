@@ -23,4 +23,4 @@ def test_hit_serializes_to_the_fields_of_the_api(sample_index, client):
     api_hit = client.get("/api/search", query_string={"q": "chứng nhận ISO 9001"}).get_json()["hits"][0]
     assert hit.to_dict() == api_hit
     assert list(hit.to_dict()) == ["doc_id", "doc_number", "doc_type", "title", "issuer", "issued", "unit",
-                                   "path", "anchor", "citation", "page", "ocr", "snippet", "score", "url"]
+                                   "path", "anchor", "citation", "page", "ocr", "snippet", "score", "url", "status"]

@@ -83,7 +83,7 @@ def test_abbreviations_are_expanded():
 def test_filters_counts_sort_and_pages(client):
     data = api(client, q="hỗ trợ doanh nghiệp")
     facets = data["facets"]
-    assert set(facets) == {"type", "issuer", "year"}
+    assert set(facets) == {"type", "issuer", "year", "status"}
     # every sample is about supporting enterprises: the facet counts each document once
     expected = Counter(tomllib.loads(p.read_text(encoding="utf-8"))["meta"]["doc_type"]
                        for p in SAMPLES.glob("*.toml"))

@@ -112,7 +112,7 @@ def test_unit_marks_both_ways(corpus):
     assert (amended.by_doc, amended.proof_anchor, amended.since) == ("qd-9123", "dieu-1.khoan-1", "2025-06-15")
     assert on_target["Điểm c Khoản 1 Điều 4"][0].text == "Bị bãi bỏ bởi Khoản 2 Điều 1 Quyết định 9123/QĐ-UBND"
     reverse = marks.clauses["qd-9123"]
-    assert [m.reverse_text for m in reverse["dieu-1.khoan-1"]] == ["Sửa đổi, bổ sung Khoản 2 Điều 3 9002/QĐ-UBND"]
+    assert [m.reverse_text for m in reverse["dieu-1.khoan-1"]] == ["Sửa đổi, bổ sung Khoản 2 Điều 3 Quyết định 9002/QĐ-UBND"]
     assert reverse["dieu-1.khoan-2"][0].target_doc == "qd-9002"
 
 
