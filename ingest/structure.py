@@ -79,173 +79,207 @@ class _Open:
 
 def parse_units(lines: list[Line], text_length: int) -> list[Unit]:
     """Units in document order. Containers (Phần, Chương, Mục) are included for the outline."""
-    body_end = text_length
-    body_lines = lines
-    for i, line in enumerate(lines):
-        if i > 0 and BODY_END_RE.match(line.text):
-            body_end = line.start
-            body_lines = lines[:i]
-            break
-    has_articles = any(
-        (m := DIEU_RE.match(l.text)) and m.group("num") == "1" for l in body_lines
-    )
-    line_lengths = [len(l.text) for l in body_lines] or [0]
-    typical_length = median(line_lengths)
+    return UnitParser(lines, text_length).parse()
 
-    root = _Open("root", "", 0, "", "", "", "", 0, 1, -1, {})
-    stack: list[_Open] = [root]
-    units: list[Unit] = []
-    last_dieu = 0
-    prev: Line | None = None
-    prev_was_heading = True
-    pending_title: _Open | None = None
-    heading_open: _Open | None = None
 
-    def close_until(rank: int, end: int) -> None:
-        while len(stack) > 1 and KIND_RANK[stack[-1].kind] >= rank:
-            _close(stack.pop(), end)
+class UnitParser:
+    """One pass over the lines of a document. Each heading kind has its own method, tried in
+    the order of RULES; a method opens its unit and returns True when the line is a heading
+    of that kind here (next number in sequence, after the end of a sentence)."""
 
-    def _close(node: _Open, end: int) -> None:
-        units.append(
-            Unit(
-                anchor=node.anchor, kind=node.kind if node.kind != "roman" else "muc",
-                number=node.number, label=node.label, path=node.path, heading=node.heading,
-                start=node.start, end=end, page=node.page, page_end=0, depth=node.depth,
-            )
+    def __init__(self, lines: list[Line], text_length: int):
+        self.body_end = text_length
+        self.body_lines = lines
+        for i, line in enumerate(lines):
+            if i > 0 and BODY_END_RE.match(line.text):
+                self.body_end = line.start
+                self.body_lines = lines[:i]
+                break
+        self.has_articles = any(
+            (m := DIEU_RE.match(l.text)) and m.group("num") == "1" for l in self.body_lines
         )
+        self.typical_length = median([len(l.text) for l in self.body_lines] or [0])
+        self.root = _Open("root", "", 0, "", "", "", "", 0, 1, -1, {})
+        self.stack: list[_Open] = [self.root]
+        self.units: list[Unit] = []
+        self.last_dieu = 0
+        self.prev: Line | None = None
+        self.prev_was_heading = True
+        self.pending_title: _Open | None = None  # a container whose title is on the next lines
+        self.heading_open: _Open | None = None  # an article whose title may wrap to the next line
 
-    def parent_for(kind: str) -> _Open:
+    def parse(self) -> list[Unit]:
+        for line in self.body_lines:
+            self._read(line)
+        self._close_until(0, self.body_end)
+        self.units.sort(key=lambda u: (u.start, u.depth))
+        return self.units
+
+    def _read(self, line: Line) -> None:
+        text = line.text.strip()
+        if self.heading_open is not None:
+            # A long article title wraps: "Điều 1. Quy định mức hỗ trợ … năng suất và" / "chất lượng …"
+            opened, self.heading_open = self.heading_open, None
+            if text[:1].islower() and not DIEM_RE.match(text):
+                opened.heading += " " + text
+                self.prev = line
+                return
+        if self.pending_title is not None:
+            if _is_title_line(text) and not DIEU_RE.match(text) and not CHUONG_RE.match(text):
+                self.pending_title.heading = (self.pending_title.heading + " " + text).strip()
+                self.prev, self.prev_was_heading = line, True
+                return
+            self.pending_title = None
+        repeated = _repeated_container(text, self.stack)
+        if repeated is not None:
+            # Công báo repeats the open Phần/Chương/Mục at the top of a continuation issue:
+            # it ends the previous clause but opens nothing.
+            self._close_until(KIND_RANK[repeated.kind] + 1, line.start)
+            self.pending_title = _Open(repeated.kind, "", 0, "", "", "", "", 0, 0, 0, {})
+            self.prev, self.prev_was_heading = line, True
+            return
+        accepted = False
+        for regex, rule in self.RULES:
+            m = regex.match(text)
+            if m and rule(self, m, text, line):
+                accepted = True
+                break
+        self.prev, self.prev_was_heading = line, accepted
+
+    # -- one method per heading kind ------------------------------------------------------
+
+    def _phan(self, m: re.Match, text: str, line: Line) -> bool:
+        ordinal = (m.group("ord") or "").lower()
+        if ordinal not in PHAN_ORDINALS | {"": 0}:
+            return False
+        num = m.group("num")
+        seq = PHAN_ORDINALS.get(ordinal) or (
+            roman_to_int(num) if num and not num.isdigit() else int(num or 0)
+        )
+        if not (seq and seq == self.root.last_child.get("phan", 0) + 1 and self._sentence_ended()):
+            return False
+        self._open_container("phan", str(seq), seq, m.group("rest").strip(), line)
+        return True
+
+    def _chuong(self, m: re.Match, text: str, line: Line) -> bool:
+        num = m.group("num")
+        seq = int(num) if num.isdigit() else roman_to_int(num)
+        last = max([n.last_child.get("chuong", 0) for n in self.stack] + [0])
+        if not (seq == last + 1 and self._sentence_ended()):
+            return False
+        self._open_container("chuong", num, seq, m.group("rest").strip(), line)
+        for n in self.stack[:-1]:
+            n.last_child["chuong"] = seq
+        return True
+
+    def _muc(self, m: re.Match, text: str, line: Line) -> bool:
+        if not self.has_articles:
+            return False
+        seq = int(m.group("num"))
+        parent = self._parent_for("muc")
+        if not (parent.kind == "chuong" and seq == parent.last_child.get("muc", 0) + 1 and self._sentence_ended()):
+            return False
+        self._open_container("muc", m.group("num"), seq, m.group("rest").strip(), line)
+        return True
+
+    def _dieu(self, m: re.Match, text: str, line: Line) -> bool:
+        seq = int(m.group("num"))
+        suffix = m.group("suffix")
+        rest = (m.group("rest") or "").strip()
+        last = self.last_dieu
+        strong = rest == "" or rest[:1].isupper() or rest[:1] in "(“\""
+        if suffix:
+            ok = seq == last and strong and self._sentence_ended()
+        elif seq == last + 1:
+            ok = strong and (self._sentence_ended() or rest[:1].isupper())
+        else:
+            ok = last < seq <= last + 5 and strong and self._sentence_ended() and last > 0
+            ok = ok or (last == 0 and strong and self._sentence_ended())
+        if not ok:
+            return False
+        self._open("dieu", f"{seq}{suffix}", seq, rest, line)
+        self.last_dieu = seq
+        if rest and len(text) >= 0.8 * self.typical_length and not SENTENCE_END_RE.search(rest):
+            self.heading_open = self.stack[-1]
+        return True
+
+    def _roman(self, m: re.Match, text: str, line: Line) -> bool:
+        seq = roman_to_int(m.group("num"))
+        parent = self._parent_for("roman")
+        inside_ok = (parent.kind == "dieu") if self.has_articles else parent.kind in ("root", "phan", "chuong", "muc")
+        if not (inside_ok and seq == parent.last_child.get("roman", 0) + 1 and self._sentence_ended()):
+            return False
+        self._open("roman", m.group("num"), seq, m.group("rest").strip(), line)
+        return True
+
+    def _khoan(self, m: re.Match, text: str, line: Line) -> bool:
+        seq = int(m.group("num"))
+        parent = self._parent_for("khoan")
+        inside_ok = parent.kind in ("dieu", "roman") if self.has_articles else parent.kind != "khoan"
+        if not (inside_ok and seq == parent.last_child.get("khoan", 0) + 1 and self._sentence_ended()):
+            return False
+        self._open("khoan", m.group("num"), seq, _short_heading(m.group("rest"), self.typical_length), line)
+        return True
+
+    def _diem(self, m: re.Match, text: str, line: Line) -> bool:
+        letter = m.group("num")
+        seq = DIEM_LETTERS.index(letter) + 1 if letter in DIEM_LETTERS else 0
+        parent = self._parent_for("diem")
+        inside_ok = parent.kind != "root" or not self.has_articles
+        if not (seq and inside_ok and seq == parent.last_child.get("diem", 0) + 1 and self._sentence_ended()):
+            return False
+        self._open("diem", letter, seq, _short_heading(m.group("rest"), self.typical_length), line)
+        return True
+
+    RULES = (
+        (PHAN_RE, _phan), (CHUONG_RE, _chuong), (MUC_RE, _muc), (DIEU_RE, _dieu),
+        (ROMAN_RE, _roman), (KHOAN_RE, _khoan), (DIEM_RE, _diem),
+    )
+
+    # -- the stack of open units ----------------------------------------------------------
+
+    def _sentence_ended(self) -> bool:
+        prev = self.prev
+        return prev is None or self.prev_was_heading or bool(SENTENCE_END_RE.search(prev.text)) or _is_title_line(prev.text)
+
+    def _parent_for(self, kind: str) -> _Open:
         rank = KIND_RANK[kind]
-        for node in reversed(stack):
+        for node in reversed(self.stack):
             if node.kind == "root" or KIND_RANK[node.kind] < rank:
                 return node
-        return root
+        return self.root
 
-    def open_unit(kind: str, number: str, seq: int, heading: str, line: Line) -> None:
-        close_until(KIND_RANK[kind], line.start)
-        parent = stack[-1]
-        parent.last_child[kind] = seq
+    def _open_container(self, kind: str, number: str, seq: int, heading: str, line: Line) -> None:
+        """A Phần/Chương/Mục whose title, when not on its own line, is on the lines after it."""
+        self._open(kind, number, seq, heading, line)
+        self.pending_title = self.stack[-1] if not heading else None
+
+    def _open(self, kind: str, number: str, seq: int, heading: str, line: Line) -> None:
+        self._close_until(KIND_RANK[kind], line.start)
+        stack = self.stack
+        stack[-1].last_child[kind] = seq
         slug = number.lower().replace("đ", "dd")
         own = f"{kind if kind != 'roman' else 'muc'}-{slug}"
         in_article_chain = [n for n in stack[1:] if n.kind not in CONTAINERS]
-        if kind in CONTAINERS:
-            anchor = ".".join([n.anchor.rsplit(".", 1)[-1] for n in stack[1:]] + [own])
-        else:
-            anchor = ".".join([n.anchor.rsplit(".", 1)[-1] for n in in_article_chain] + [own])
+        chain = stack[1:] if kind in CONTAINERS else in_article_chain
+        anchor = ".".join([n.anchor.rsplit(".", 1)[-1] for n in chain] + [own])
         name = f"{KIND_NAME[kind]} {number}"
-        if kind in CONTAINERS:
-            label = " ".join([name] + [f"{KIND_NAME[n.kind]} {n.number}" for n in reversed(stack[1:])])
-        else:
-            label = " ".join([name] + [f"{KIND_NAME[n.kind]} {n.number}" for n in reversed(in_article_chain)])
+        label = " ".join([name] + [f"{KIND_NAME[n.kind]} {n.number}" for n in reversed(chain)])
         path = " › ".join([f"{KIND_NAME[n.kind]} {n.number}" for n in stack[1:]] + [name])
         stack.append(
             _Open(kind, number, seq, anchor, label, path, heading, line.start, line.page, len(stack) - 1, {})
         )
 
-    def sentence_ended() -> bool:
-        return prev is None or prev_was_heading or bool(SENTENCE_END_RE.search(prev.text)) or _is_title_line(prev.text)
-
-    for line in body_lines:
-        text = line.text.strip()
-        accepted = False
-
-        if heading_open is not None:
-            # A long article title wraps: "Điều 1. Quy định mức hỗ trợ … năng suất và" / "chất lượng …"
-            if text[:1].islower() and not DIEM_RE.match(text):
-                heading_open.heading += " " + text
-                prev = line
-                heading_open = None
-                continue
-            heading_open = None
-
-        if pending_title is not None:
-            if _is_title_line(text) and not DIEU_RE.match(text) and not CHUONG_RE.match(text):
-                pending_title.heading = (pending_title.heading + " " + text).strip()
-                prev, prev_was_heading = line, True
-                continue
-            pending_title = None
-
-        repeated = _repeated_container(text, stack)
-        if repeated is not None:
-            # Công báo repeats the open Phần/Chương/Mục at the top of a continuation issue:
-            # it ends the previous clause but opens nothing.
-            close_until(KIND_RANK[repeated.kind] + 1, line.start)
-            pending_title = _Open(repeated.kind, "", 0, "", "", "", "", 0, 0, 0, {})
-            prev, prev_was_heading = line, True
-            continue
-
-        m = PHAN_RE.match(text)
-        if m and (m.group("ord") or "").lower() in PHAN_ORDINALS | {"": 0}:
-            seq = PHAN_ORDINALS.get((m.group("ord") or "").lower()) or (
-                roman_to_int(m.group("num")) if m.group("num") and not m.group("num").isdigit() else int(m.group("num") or 0)
+    def _close_until(self, rank: int, end: int) -> None:
+        while len(self.stack) > 1 and KIND_RANK[self.stack[-1].kind] >= rank:
+            node = self.stack.pop()
+            self.units.append(
+                Unit(
+                    anchor=node.anchor, kind=node.kind if node.kind != "roman" else "muc",
+                    number=node.number, label=node.label, path=node.path, heading=node.heading,
+                    start=node.start, end=end, page=node.page, page_end=0, depth=node.depth,
+                )
             )
-            if seq and seq == root.last_child.get("phan", 0) + 1 and sentence_ended():
-                open_unit("phan", str(seq), seq, m.group("rest").strip(), line)
-                pending_title = stack[-1] if not m.group("rest").strip() else None
-                accepted = True
-        if not accepted and (m := CHUONG_RE.match(text)):
-            num = m.group("num")
-            seq = int(num) if num.isdigit() else roman_to_int(num)
-            last = max([n.last_child.get("chuong", 0) for n in stack] + [0])
-            if seq == last + 1 and sentence_ended():
-                open_unit("chuong", num, seq, m.group("rest").strip(), line)
-                for n in stack[:-1]:
-                    n.last_child["chuong"] = seq
-                pending_title = stack[-1] if not m.group("rest").strip() else None
-                accepted = True
-        if not accepted and has_articles and (m := MUC_RE.match(text)):
-            seq = int(m.group("num"))
-            parent = parent_for("muc")
-            if parent.kind == "chuong" and seq == parent.last_child.get("muc", 0) + 1 and sentence_ended():
-                open_unit("muc", m.group("num"), seq, m.group("rest").strip(), line)
-                pending_title = stack[-1] if not m.group("rest").strip() else None
-                accepted = True
-        if not accepted and (m := DIEU_RE.match(text)):
-            seq = int(m.group("num"))
-            suffix = m.group("suffix")
-            rest = (m.group("rest") or "").strip()
-            strong = rest == "" or rest[:1].isupper() or rest[:1] in "(“\""
-            if suffix:
-                ok = seq == last_dieu and strong and sentence_ended()
-            elif seq == last_dieu + 1:
-                ok = strong and (sentence_ended() or rest[:1].isupper())
-            else:
-                ok = last_dieu < seq <= last_dieu + 5 and strong and sentence_ended() and last_dieu > 0
-                ok = ok or (last_dieu == 0 and strong and sentence_ended())
-            if ok:
-                open_unit("dieu", f"{seq}{suffix}", seq, rest, line)
-                last_dieu = seq
-                accepted = True
-                if rest and len(text) >= 0.8 * typical_length and not SENTENCE_END_RE.search(rest):
-                    heading_open = stack[-1]
-        if not accepted and (m := ROMAN_RE.match(text)):
-            seq = roman_to_int(m.group("num"))
-            parent = parent_for("roman")
-            inside_ok = (parent.kind == "dieu") if has_articles else parent.kind in ("root", "phan", "chuong", "muc")
-            if inside_ok and seq == parent.last_child.get("roman", 0) + 1 and sentence_ended():
-                open_unit("roman", m.group("num"), seq, m.group("rest").strip(), line)
-                accepted = True
-        if not accepted and (m := KHOAN_RE.match(text)):
-            seq = int(m.group("num"))
-            parent = parent_for("khoan")
-            inside_ok = parent.kind in ("dieu", "roman") if has_articles else parent.kind != "khoan"
-            if inside_ok and seq == parent.last_child.get("khoan", 0) + 1 and sentence_ended():
-                open_unit("khoan", m.group("num"), seq, _short_heading(m.group("rest"), typical_length), line)
-                accepted = True
-        if not accepted and (m := DIEM_RE.match(text)):
-            letter = m.group("num")
-            seq = DIEM_LETTERS.index(letter) + 1 if letter in DIEM_LETTERS else 0
-            parent = parent_for("diem")
-            inside_ok = parent.kind != "root" or not has_articles
-            if seq and inside_ok and seq == parent.last_child.get("diem", 0) + 1 and sentence_ended():
-                open_unit("diem", letter, seq, _short_heading(m.group("rest"), typical_length), line)
-                accepted = True
-
-        prev, prev_was_heading = line, accepted
-
-    close_until(0, body_end)
-    units.sort(key=lambda u: (u.start, u.depth))
-    return units
 
 
 def _repeated_container(text: str, stack: list[_Open]) -> _Open | None:
