@@ -75,10 +75,12 @@ def build_document(
                 text_parts.append(line)
                 offset += len(line) + 1
     text = "\n".join(text_parts)
-    meta = read_metadata([l.text for l in lines])
+    structure = parse_structure(lines, len(text))
+    # The signature closes the main text, not the last attachment after it.
+    main_end = structure.segments[1].start if len(structure.segments) > 1 else len(text)
+    meta = read_metadata([l.text for l in lines if l.start < main_end])
     if overrides:
         meta = replace(meta, **overrides)
-    structure = parse_structure(lines, len(text))
     document = Document(
         doc_id=doc_id, sources=[p for p, _ in parts], content_hash=content_hash, meta=meta,
         text=text, pages=pages, units=[], references=[], warnings=warnings,

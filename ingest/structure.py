@@ -21,7 +21,8 @@ Numbering as written, and how it is cited (label, innermost first) and outlined 
   anchors too ("quy-dinh.dieu-3.khoan-1.diem-dd"), their labels do not ("Điểm đ Khoản 1
   Điều 3"): `Unit.attachment` holds the phrase that cites the part ("Quy định ban hành kèm
   theo"), put before the document's name. Its text before its first heading (title,
-  "(Ban hành kèm theo …)", or a whole table) is its intro, anchor "quy-dinh.mo-dau", label "".
+  "(Ban hành kèm theo …)") is its intro, anchor "quy-dinh.mo-dau", label "". Each row of its
+  tables ("STT: 3; Ngành, nghề: …", headers kept by extraction) is a unit "Dòng 3".
 """
 
 from __future__ import annotations
@@ -48,15 +49,19 @@ ROMAN_RE = re.compile(r"^(?P<num>[IVXLC]+)\s*[.:]\s*(?P<rest>\S.*)$")
 KHOAN_RE = re.compile(r"^(?P<num>\d{1,3})\.\s+(?P<rest>\S.*)$")
 DECIMAL_RE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3}){1,3})\.?\s+(?P<rest>\S.*)$")
 DIEM_RE = re.compile(r"^(?P<num>[a-zđ])(?:\)\s*|\.\s+)(?P<rest>\S.*)$")
+# A row of an attachment's table, as extraction writes it with its column headers
+# (ingest/tables.py): "STT: 3; Ngành, nghề: Chế biến gạo đặc sản; Mức ưu tiên: Ưu tiên 1".
+ROW_RE = re.compile(r"^(?:STT|TT|Số TT|Số thứ tự)\s*:\s*(?P<num>\d{1,4})\s*;\s*(?P<rest>\S.*)$")
 BULLET_RE = re.compile(r"^[-+*•–]")
 # A line ending like this goes on with a number on the next line: "… tại khoản" / "2 Điều 5".
 DANGLING_RE = re.compile(r"\b(khoản|điểm|điều|mục|chương|phần|số|tại|theo|và|của|,)\s*$", re.IGNORECASE)
+FORM_TITLE_RE = re.compile(r"^(MẪU|Mẫu)\b")
 SENTENCE_END_RE = re.compile(r"[.;:!?…\"”’)\]]\s*$")
 
-KIND_RANK = {"phan": 0, "chuong": 1, "muc": 2, "dieu": 3, "roman": 4, "khoan": 5, "decimal": 5, "diem": 6}
+KIND_RANK = {"phan": 0, "chuong": 1, "muc": 2, "dieu": 3, "roman": 4, "khoan": 5, "decimal": 5, "dong": 5, "diem": 6}
 KIND_NAME = {
     "phan": "Phần", "chuong": "Chương", "muc": "Mục", "dieu": "Điều",
-    "roman": "Mục", "khoan": "Khoản", "decimal": "Khoản", "diem": "Điểm",
+    "roman": "Mục", "khoan": "Khoản", "decimal": "Khoản", "dong": "Dòng", "diem": "Điểm",
 }
 UNIT_KIND = {"roman": "muc", "decimal": "khoan"}  # as stored: a plan's II. is a Mục, 1.1. a Khoản
 CONTAINERS = ("phan", "chuong", "muc")
@@ -132,6 +137,9 @@ class UnitParser:
             (m := DIEU_RE.match(l.text)) and m.group("num") == "1" for l in self.body_lines
         )
         self.typical_length = median([len(l.text) for l in self.body_lines] or [0])
+        # A form to fill in ("PHỤ LỤC II / MẪU ĐƠN ĐỀ NGHỊ …", "BIỂU MẪU"): its numbered blanks
+        # are not clauses; the whole form is one unit.
+        self.is_form = segment.name.startswith("Biểu mẫu") or FORM_TITLE_RE.match(segment.heading) is not None
         if segment.name:
             first_page = self.body_lines[0].page if self.body_lines else 0
             self.root = _Open("part", "", 0, segment.anchor, "", segment.name, segment.heading,
@@ -163,12 +171,19 @@ class UnitParser:
 
     def _read(self, line: Line) -> None:
         text = line.text.strip()
+        if self.is_form:
+            self._note_own_text(line)
+            return
         if self.heading_open is not None:
-            # A long article title wraps: "Điều 1. Quy định mức hỗ trợ … năng suất và" / "chất lượng …"
+            # A long article title wraps, over several lines and without a final period:
+            # "Điều 1. Sửa đổi … kèm theo Quyết định số" / "9218/2026/QĐ-UBND ngày …" / "dân tỉnh Mẫu Sơn"
             opened, self.heading_open = self.heading_open, None
-            if text[:1].islower() and not DIEM_RE.match(text):
+            starts_numbered = DIEM_RE.match(text) or KHOAN_RE.match(text) or DECIMAL_RE.match(text)
+            if (text[:1].islower() or text[:1].isdigit()) and not starts_numbered:
                 opened.heading += " " + text
                 self.prev = line
+                if not SENTENCE_END_RE.search(text):
+                    self.heading_open = opened
                 return
         if self.pending_title is not None:
             if is_title_line(text) and not DIEU_RE.match(text) and not CHUONG_RE.match(text):
@@ -289,6 +304,15 @@ class UnitParser:
         self._open("decimal", number, seq, _short_heading(m.group("rest"), self.typical_length), line, rank)
         return True
 
+    def _row(self, m: re.Match, text: str, line: Line) -> bool:
+        """A table row of an attachment is a unit ("Dòng 3 Phụ lục I kèm theo …"); a table in the
+        main text stays inside its clause."""
+        seq = int(m.group("num"))
+        if self.root.kind != "part" or seq != self.root.last_child.get("dong", 0) + 1:
+            return False
+        self._open("dong", m.group("num"), seq, "", line)
+        return True
+
     def _diem(self, m: re.Match, text: str, line: Line) -> bool:
         letter = m.group("num")
         seq = DIEM_LETTERS.index(letter) + 1 if letter in DIEM_LETTERS else 0
@@ -301,7 +325,7 @@ class UnitParser:
 
     RULES = (
         (PHAN_RE, _phan), (CHUONG_RE, _chuong), (MUC_RE, _muc), (DIEU_RE, _dieu),
-        (ROMAN_RE, _roman), (KHOAN_RE, _khoan), (DECIMAL_RE, _decimal), (DIEM_RE, _diem),
+        (ROMAN_RE, _roman), (ROW_RE, _row), (KHOAN_RE, _khoan), (DECIMAL_RE, _decimal), (DIEM_RE, _diem),
     )
 
     # -- the stack of open units ----------------------------------------------------------

@@ -142,7 +142,7 @@ def document_data(doc_id: str) -> dict:
             "unit": unit["label"], "path": unit["path"], "anchor": unit["anchor"], "kind": unit["kind"],
             "heading": unit["heading"], "text": text[unit["start"]:unit["end"]], "page": unit["page"],
             "page_end": unit["page_end"], "depth": unit["depth"],
-            "citation": citation(unit["label"], meta, unit["page"]),
+            "citation": citation(unit["label"], meta, unit["page"], unit.get("attachment", "")),
         })
     files = list(dict.fromkeys(p["source"] for p in doc["pages"]))
     return {
