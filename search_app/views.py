@@ -141,7 +141,7 @@ def document_data(doc_id: str) -> dict:
         units.append({
             "unit": unit["label"], "path": unit["path"], "anchor": unit["anchor"], "kind": unit["kind"],
             "heading": unit["heading"], "text": text[unit["start"]:unit["end"]], "page": unit["page"],
-            "page_end": unit["page_end"], "depth": unit["depth"],
+            "page_end": unit["page_end"], "depth": unit["depth"], "attachment": unit.get("attachment", ""),
             "citation": citation(unit["label"], meta, unit["page"], unit.get("attachment", "")),
         })
     files = list(dict.fromkeys(p["source"] for p in doc["pages"]))
@@ -155,6 +155,7 @@ def document_data(doc_id: str) -> dict:
         "place": meta.place,
         "issued": meta.issued or None,
         "signer": meta.signer,
+        "session": meta.session,
         "source": doc["sources"],
         "files": [{"path": f, "url": url_for("web.document_file", doc_id=doc_id, part=i + 1)}
                   for i, f in enumerate(files)],
