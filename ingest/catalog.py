@@ -27,5 +27,5 @@ def validity_facts(document: Document) -> dict:
     """When the document takes effect and ends, and its relations (ingest/validity.py), each
     proved by a clause cited as the search cites it."""
     meta = document.meta
-    units = units_from_document(document, lambda unit: citation(unit.label, meta, unit.page))
+    units = units_from_document(document, lambda unit: citation(unit.label, meta, unit.page, unit.attachment))
     return extract_validity(units, meta, citation("", meta, None)).to_dict()

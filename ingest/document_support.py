@@ -131,7 +131,7 @@ def _outermost(units: list[Unit], outline: _Outline) -> list[Unit]:
 def _conditions(outline: _Outline, document: Document) -> list[tuple[str, str]]:
     found = [u for u in outline.units if _CONDITION_RE.match(outline.first_line(u))
              or _CONDITION_RE.match(fold(normalize(u.heading)).lower())]
-    return [(citation(u.label, document.meta, u.page), normalize(outline.full_text(u)))
+    return [(citation(u.label, document.meta, u.page, u.attachment), normalize(outline.full_text(u)))
             for u in _outermost(found, outline)]
 
 
@@ -153,13 +153,15 @@ def support_measures(document: Document) -> list[dict]:
         doc_id=document.doc_id, effective=effective_date(document.text, meta.issued),
         province=province_of(meta.issuer), title=meta.title, scope=_scope(outline),
         conditions=_conditions(outline, document), procedures=_procedures(outline))
-    units = []
+    # An attachment numbers its own Điều and Khoản: "khoản 1 Điều này" resolves within it.
+    by_part: dict[str, list[tuple[str, UnitContext]]] = {}
     for unit in outline.units:
         if unit.is_container or outline.in_budget(unit):
             continue
         parents = [outline.own_text(p)[:_LEAD_CHARS] for p in outline.parents[id(unit)]]
-        units.append((outline.own_text(unit), UnitContext(
-            label=unit.label, citation=citation(unit.label, meta, unit.page), path=unit.path,
+        by_part.setdefault(unit.attachment, []).append((outline.own_text(unit), UnitContext(
+            label=unit.label, citation=citation(unit.label, meta, unit.page, unit.attachment), path=unit.path,
             anchor=unit.anchor, url=f"/documents/{document.doc_id}#{unit.anchor}", parents=parents,
             **common)))
-    return [dict(m.to_dict(), doc_number=meta.number) for m in extract_document(units)]
+    return [dict(m.to_dict(), doc_number=meta.number)
+            for units in by_part.values() for m in extract_document(units)]

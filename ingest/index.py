@@ -69,6 +69,7 @@ def records(document: Document):
             anchor=unit.anchor,
             kind=unit.kind,
             label=unit.label,
+            attachment=unit.attachment,
             path=unit.path,
             heading=heading,
             text=text,

@@ -57,6 +57,7 @@ def schema() -> fields.Schema:
         anchor=fields.ID(stored=True, sortable=True),  # a column: search reads it per candidate
         kind=fields.ID(stored=True),
         label=fields.STORED,
+        attachment=fields.STORED,  # "Quy định ban hành kèm theo": how a unit of an attachment is cited
         path=fields.STORED,
         heading=WordsField(exact, stored=True),
         # No positions: a phrase is found through the word pairs of the bigrams fields.

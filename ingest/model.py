@@ -35,10 +35,13 @@ class Reference:
 
 @dataclass
 class Unit:
-    """A citable part of a document: Phần, Chương, Mục, Điều, Khoản, Điểm, or a plan's I./1./a)."""
+    """A citable part of a document: Phần, Chương, Mục, Điều, Khoản, Điểm, a plan's I./1./1.1./a),
+    or an attachment issued with the document (Quy định, Phụ lục … kèm theo)."""
 
     anchor: str  # "dieu-1.khoan-2.diem-a": unique in the document, dotted by ancestry
-    kind: str  # phan | chuong | muc | dieu | khoan | diem | preamble | body
+    # phan | chuong | muc | dieu | khoan | diem | preamble | body | part (an attachment) |
+    # intro (a container's own text before its first numbered child)
+    kind: str
     number: str  # "1", "II", "a"
     label: str  # citation form, innermost first: "Điểm a Khoản 2 Điều 1"
     path: str  # outline form, outermost first: "Chương II › Điều 5 › Khoản 2 › Điểm a"
@@ -49,10 +52,14 @@ class Unit:
     page_end: int
     depth: int
     references: list[Reference] = field(default_factory=list)
+    # In an attachment, the phrase that cites it before the document's name: "Quy định ban
+    # hành kèm theo", "Phụ lục I kèm theo" (label "Điểm đ Khoản 1 Điều 3" + this + "Quyết
+    # định 9321/QĐ-UBND ngày …"). Empty in the main text.
+    attachment: str = ""
 
     @property
     def is_container(self) -> bool:
-        return self.kind in ("phan", "chuong", "muc")
+        return self.kind in ("phan", "chuong", "muc", "part")
 
 
 @dataclass

@@ -37,10 +37,14 @@ PARTY_NUMBER_RE = re.compile(
     r"(?<![\w/-])(?P<num>\d{1,4}-(?:" + "|".join(PARTY_CODES) + r")/[A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ][A-Za-zĐđ]*)*)(?![\w/])"
 )
 # The type word nearest the number names it ("Báo cáo kết quả thực hiện Quyết định số …"): the
-# greedy lead-in makes the last type word in the window win.
+# greedy lead-in makes the last type word in the window win. A type word with a name between it
+# and the number is capitalized ("Luật Luật sư số …", not the "luật sư" of the name); written in
+# lower case it must stand right before "số" ("theo quyết định số 12/QĐ-UBND").
+_CAPITALIZED_TYPES = "|".join(alt for t in DOC_TYPES for alt in (t, t.upper()))
 _TYPE_BEFORE_RE = re.compile(
-    r"^.*(?P<type>" + "|".join(DOC_TYPES) + r")(?P<name>(?:\s+[^\s\d,;.:()]+){0,14}?)\s+(?:số\s*:?\s*)?$",
-    re.IGNORECASE | re.DOTALL,
+    r"^.*(?:(?P<type>" + _CAPITALIZED_TYPES + r")(?P<name>(?:\s+[^\s\d,;.:()]+){0,14}?)\s+(?:số\s*:?\s*)?"
+    r"|(?P<lower>(?i:" + "|".join(DOC_TYPES) + r"))\s+(?i:số)\s*:?\s*)$",
+    re.DOTALL,
 )
 
 
@@ -77,8 +81,9 @@ def find_references(text: str, own_key: str = "") -> list[Reference]:
         window_start = max(0, start - 120)
         t = _TYPE_BEFORE_RE.search(text[window_start:start])
         if t:
-            doc_type = _canonical_type(t.group("type"))
-            start = window_start + t.start("type")
+            group = "type" if t.group("type") else "lower"
+            doc_type = _canonical_type(t.group(group))
+            start = window_start + t.start(group)
         else:
             doc_type = doc_type_of_number(number)
         refs.append(

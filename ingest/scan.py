@@ -16,7 +16,19 @@ from pathlib import Path
 from .document import doc_id_for, group_key, part_order
 from .extract import SUPPORTED_SUFFIXES
 
-PARSER_VERSION = "3"  # bump when parsing changes, so every document is parsed again
+
+
+def _parser_fingerprint() -> str:
+    """A digest of the library's code and data: any change to how a file becomes a document
+    (extraction, structure, metadata, support measures, validity …) parses every document again,
+    with no version number to forget to bump."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")) + sorted(Path(__file__).parent.glob("*.toml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+PARSER_VERSION = _parser_fingerprint()
 SIDECAR_SUFFIX = ".meta.toml"
 
 

@@ -192,7 +192,7 @@ def _citing_document(handle: IndexHandle, gen: Generation, doc_id: str, key: str
                 best = statement
         clauses.append({
             "unit": unit["label"], "anchor": unit["anchor"], "page": unit["page"],
-            "citation": citation(unit["label"], meta, unit["page"]),
+            "citation": citation(unit["label"], meta, unit["page"], unit.get("attachment", "")),
             "url": f"/documents/{doc_id}#{unit['anchor']}",
             "sentence": sentence,
         })

@@ -29,7 +29,7 @@ def make_hit(stored: dict, score: float, entry: CatalogEntry, terms: HighlightTe
         unit=stored["label"],
         path=stored["path"],
         anchor=stored["anchor"],
-        citation=citation(stored["label"], meta, stored["page"]),
+        citation=citation(stored["label"], meta, stored["page"], stored.get("attachment", "")),
         page=stored["page"],
         ocr=stored.get("ocr", False),
         snippet=str(snippet(stored["text"], terms)),

@@ -150,8 +150,8 @@ def document_data(doc_id: str) -> dict:
         units.append({
             "unit": unit["label"], "path": unit["path"], "anchor": unit["anchor"], "kind": unit["kind"],
             "heading": unit["heading"], "text": text[unit["start"]:unit["end"]], "page": unit["page"],
-            "page_end": unit["page_end"], "depth": unit["depth"],
-            "citation": citation(unit["label"], meta, unit["page"]),
+            "page_end": unit["page_end"], "depth": unit["depth"], "attachment": unit.get("attachment", ""),
+            "citation": citation(unit["label"], meta, unit["page"], unit.get("attachment", "")),
             **marks.get(unit["anchor"], {"changed_by": [], "changes": []}),
         })
     status = gen.status(doc_id, as_of)
@@ -166,6 +166,7 @@ def document_data(doc_id: str) -> dict:
         "place": meta.place,
         "issued": meta.issued or None,
         "signer": meta.signer,
+        "session": meta.session,
         "source": doc["sources"],
         "files": [{"path": f, "url": url_for("web.document_file", doc_id=doc_id, part=i + 1)}
                   for i, f in enumerate(files)],

@@ -35,6 +35,31 @@ def test_sample_metadata_matches_its_source(sample_index, source):
     assert asdict(document.meta) == expected["meta"]
 
 
+@pytest.mark.parametrize("source", SAMPLE_SOURCES, ids=lambda p: p.stem)
+def test_sample_outline_matches_its_source(sample_index, source):
+    """The units a reader would list (an attachment's own Chương and Điều under it, a plan's
+    1.1 under 1), in order; the preamble and the text under a heading before its first numbered
+    child are units too, but not outline entries."""
+    expected = tomllib.loads(source.read_text(encoding="utf-8"))
+    document = load_document(sample_index, doc_id_of(sample_index, expected["file"]))
+    assert [u.path for u in document.units if u.kind not in ("preamble", "body", "intro")] == expected["outline"]
+
+
+def test_attachment_units_are_cited_through_their_attachment(sample_index):
+    doc = load_document(sample_index, doc_id_of(sample_index, "qd-9218-2026-ubnd-mau-son-ho-tro-tu-van.pdf"))
+    own: dict = {}
+    for unit in doc.units:
+        own.setdefault(unit.path, unit)  # a part before the intro unit that shares its path
+    assert own["Điều 1"].attachment == "" and own["Quy định"].kind == "part"
+    clause = own["Quy định › Chương II › Điều 4 › Khoản 1"]
+    assert (clause.label, clause.attachment) == ("Khoản 1 Điều 4", "Quy định ban hành kèm theo")
+    assert clause.anchor.startswith("quy-dinh.") and clause.anchor != own["Điều 1"].anchor
+    assert own["Phụ lục I"].attachment == "Phụ lục I kèm theo"
+    # the signature block of the decision belongs to no unit, and closes its metadata
+    assert all("Nơi nhận" not in doc.unit_text(u) for u in doc.units if not u.is_container)
+    assert doc.meta.signer == "Trần Thị B"
+
+
 def test_decision_units_pages_and_references(sample_index):
     doc = load_document(sample_index, doc_id_of(sample_index, "qd-9322-ttg-chuong-trinh-nang-suat.pdf"))
     by_label = {u.label: u for u in doc.units}

@@ -1,11 +1,13 @@
 """Validity facts read from real sentence forms. Numbers 9xxx and the province "Mẫu Sơn" are
 invented (VĂN BẢN MẪU); the last tests read real laws from the shared data."""
 
+from dataclasses import asdict
+
 import pytest
 
-from ingest.document import _with_preamble
+from ingest.document import build_document
+from ingest.extract import ExtractedFile, ExtractedPage
 from ingest.model import DocMeta, Document
-from ingest.structure import Line, parse_units
 from ingest.textnorm import normalize
 from ingest.unit_lists import parse_unit_list
 from ingest.validity import (UnitText, ValidityFacts, extract_validity, parse_date, units_from_document)
@@ -235,17 +237,14 @@ def test_dates_and_json_round_trip():
 
 
 def doc_from_pages(path, pages, meta: DocMeta) -> Document:
+    """The real pipeline's document of some pages of a real PDF, with the metadata given (the
+    header is not on those pages)."""
     import pdfplumber
 
     with pdfplumber.open(path) as pdf:
-        text = normalize("\n".join(page.extract_text() for page in pdf.pages[pages]))
-    lines, offset = [], 0
-    for line in text.split("\n"):
-        lines.append(Line(line, offset, 1))
-        offset += len(line) + 1
-    document = Document("real", [], "", meta, text, [], [], [])
-    document.units = _with_preamble(document, parse_units(lines, len(text)))
-    return document
+        page_lines = [normalize(page.extract_text()).split("\n") for page in pdf.pages[pages]]
+    extracted = ExtractedFile([ExtractedPage(lines) for lines in page_lines])
+    return build_document("real", [(path.name, extracted)], "", overrides=asdict(meta))
 
 
 def test_real_penal_code_replaces_the_1999_code():
