@@ -172,7 +172,8 @@ def test_every_route_is_documented_in_the_readme(sample_app):
         documented = re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", rule.rule)
         assert documented in readme, f"{rule.rule} is not documented in README.md"
     for key in ("query", "total", "page", "hits", "facets", "doc_id", "doc_number", "doc_type", "title",
-                "issuer", "issued", "unit", "citation", "snippet", "url", "references", "cited_by", "warm"):
+                "issuer", "issued", "unit", "citation", "snippet", "url", "references", "cited_by", "warm",
+                "status", "relations", "changed_by", "changes", "doc_status", "documents"):
         assert f'"{key}"' in readme, f"JSON field {key} is not documented in README.md"
 
 
