@@ -107,9 +107,9 @@ def test_relations_and_the_relation_map(app_client):
     assert [(e["doc_id"], e["url"], e["proof"]["label"]) for e in replaced_by] == [
         (NQ_NEW, f"/documents/{NQ_NEW}", "Khoản 2 Điều 4")]
     page = app_client.get(f"/documents/{NQ_OLD}").get_data(as_text=True)
-    lược_đồ = re.search(r'<section class="relation-map".*?</section>', page, re.S).group()
-    assert f'<a href="/documents/{NQ_NEW}">Nghị quyết 931/2026/NQ-HĐND</a>' in lược_đồ
-    assert 'href="/documents/qd-9322-ttg-chuong-trinh-nang-suat"' in lược_đồ  # its căn cứ
+    relation_map = re.search(r'<section class="relation-map".*?</section>', page, re.S).group()
+    assert f'<a href="/documents/{NQ_NEW}">Nghị quyết 931/2026/NQ-HĐND</a>' in relation_map
+    assert 'href="/documents/qd-9322-ttg-chuong-trinh-nang-suat"' in relation_map  # its căn cứ
     assert "<h2>Lược đồ</h2>" in page
 
     decision = app_client.get(f"/documents/{QD_NEW}").get_data(as_text=True)
