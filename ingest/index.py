@@ -21,9 +21,9 @@ import shutil
 from pathlib import Path
 
 from .document import meta_display_name, unit_segmented_text
-# schema_matches: asked by the batch job. WordsField: the schemas of generations written
-# before the format moved to indexformat.py were pickled naming ingest.index.WordsField.
-from .indexformat import WordsField, schema_matches  # noqa: F401
+# The schemas of generations written before the format moved to indexformat.py were pickled
+# naming ingest.index.WordsField: they still open.
+from .indexformat import WordsField  # noqa: F401
 from .indexformat_write import RecordWriter
 from .model import Document, Unit
 from .references import number_key

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
-from dataclasses import fields
-from pathlib import Path
 
 from .model import DocMeta
 from .references import NUMBER_RE, TYPE_CODES, doc_type_of_number
@@ -287,13 +284,3 @@ def _upper_tail(line: str) -> str:
 def _is_name(text: str) -> bool:
     # NAME_RE's [À-Ỹ] range also holds lower-case letters ("ủa Chính" of "… của Chính\nphủ")
     return all(word[0].isupper() for word in text.split())
-
-
-def read_sidecar(path: Path) -> dict[str, str]:
-    """Fields from `X.pdf.meta.toml` (or `X.meta.toml`); unknown keys are an error."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    allowed = {f.name for f in fields(DocMeta)}
-    unknown = set(data) - allowed
-    if unknown:
-        raise ValueError(f"unknown field(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
-    return {k: str(v) for k, v in data.items()}

@@ -11,7 +11,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .index import GenerationWriter, current_generation, read_json, remove_stale_temporaries, schema_matches
+from .index import GenerationWriter, current_generation, read_json, remove_stale_temporaries
+from .indexformat import schema_matches
 from .locking import index_lock
 from .report import FileOutcome, Report
 from .scan import PARSER_VERSION, DocJob, plan_jobs, scan

@@ -12,8 +12,7 @@ from .model import Document, DocMeta, Reference, Unit
 from .references import DOC_TYPES, find_references, number_key
 from .textnorm import normalize
 from .unit_lists import split_leading, split_trailing
-from .validity_model import (RELATION_TYPES, DateFact, ProofUnit, Relation, UnitText, ValidityFacts,  # noqa: F401
-                             name_key)
+from .validity_model import DateFact, ProofUnit, Relation, UnitText, ValidityFacts, name_key
 
 PLAN_TYPES = ("Kế hoạch", "Chương trình", "Đề án")
 TITLE_LABEL = "Trích yếu"

@@ -10,14 +10,17 @@ import threading
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ingest.document import meta_display_name
 from ingest.index import number_lookup_keys, read_json
 from ingest.references import number_key
 
 from .citing_text import CitedStatement, citing_sentence, describe_citation
-from .generations import Generation, IndexHandle
 from .presentation import citation
+
+if TYPE_CHECKING:
+    from .generations import Generation, IndexHandle
 
 # The type a ký hiệu code names, for a citation that does not write the type ("Xét Tờ trình
 # số 9088/TTr-UBND" is read as the bare number). Codes as number_key spells them.

@@ -19,6 +19,7 @@ from ingest.indexformat_read import new_searcher
 from ingest.model import CatalogEntry
 from ingest.references import number_key
 
+from .corpus_validity import CorpusValidity
 from .engine import BM25_B, BM25_K1, WARM_SHARE, Engine
 
 log = logging.getLogger(__name__)
@@ -48,9 +49,7 @@ class Generation:
 
     @cached_property
     def validity(self):
-        """search_app.corpus_validity.CorpusValidity of the generation (built on first use)."""
-        from .corpus_validity import CorpusValidity  # it imports cited_numbers, which imports this module
-
+        """The statuses and relations of the generation's documents (built on first use)."""
         return CorpusValidity(self.catalog, self.engine.doc_ids,
                               lambda doc_id: read_json(self.path / "docs" / f"{doc_id}.json")["units"])
 

@@ -9,7 +9,7 @@ from collections import Counter
 from markupsafe import Markup, escape
 
 from ingest.analysis import SYLLABLE_RE
-from ingest.citation import citation, format_date  # noqa: F401 (format_date: used by views)
+from ingest.citation import citation
 from ingest.model import CatalogEntry, Hit
 
 from .query import HighlightTerms

@@ -9,6 +9,7 @@ from flask import (Blueprint, Flask, abort, current_app, jsonify, render_templat
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
+from ingest.citation import citation, format_date
 from ingest.document import meta_display_name
 from ingest.model import DocMeta, Hit
 from ingest.references import number_key
@@ -16,7 +17,6 @@ from ingest.references import number_key
 from .cited_numbers import ref_url
 from .corpus_validity import configured_day
 from .document_list_views import newest_documents
-from .presentation import citation, format_date
 from .query import QueryError
 from .search import FACETS, MAX_PAGE, PER_PAGE, search
 from .status import LABELS as STATUS_LABELS
