@@ -129,8 +129,9 @@ def _outermost(units: list[Unit], outline: _Outline) -> list[Unit]:
 
 
 def _conditions(outline: _Outline, document: Document) -> list[tuple[str, str]]:
-    found = [u for u in outline.units if _CONDITION_RE.match(outline.first_line(u))
-             or _CONDITION_RE.match(fold(normalize(u.heading)).lower())]
+    # a Chương "ĐIỀU KIỆN, NỘI DUNG, MỨC HỖ TRỢ" is not itself a condition: its Điều are
+    found = [u for u in outline.units if not u.is_container and (
+             _CONDITION_RE.match(outline.first_line(u)) or _CONDITION_RE.match(fold(normalize(u.heading)).lower()))]
     return [(citation(u.label, document.meta, u.page, u.attachment), normalize(outline.full_text(u)))
             for u in _outermost(found, outline)]
 

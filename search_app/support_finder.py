@@ -20,8 +20,8 @@ from pathlib import Path
 
 from ingest.enterprise_size import SIZE_NAMES, classify
 from ingest.support import amount_in_words, topics_of
-from ingest.support_beneficiaries import ENTITIES, QUALIFIERS, SIZES
-from ingest.textnorm import fold, normalize
+from ingest.support_beneficiaries import ENTITIES, QUALIFIERS, SIZES, beneficiary_groups
+from ingest.textnorm import fold, has_diacritics, normalize
 
 _DATA = tomllib.loads(Path(__file__).with_name("support_finder_data.toml").read_text("utf-8"))
 _STOPWORDS = set(_DATA["need_stopwords"])
@@ -77,6 +77,28 @@ class FinderResult:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+# A question typed without diacritics still names who asks: "doanh nghiep vua duoc ho tro bao nhieu".
+_WHO_UNACCENTED = {fold(words): words for words in (
+    "doanh nghiệp siêu nhỏ", "doanh nghiệp nhỏ", "doanh nghiệp vừa", "doanh nghiệp lớn",
+    "do phụ nữ làm chủ", "hợp tác xã", "hộ kinh doanh", "doanh nghiệp xã hội")}
+_WHO_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _WHO_UNACCENTED), key=len, reverse=True)) + r")\b")
+
+
+def profile_from_question(question: str) -> Profile:
+    """Who a search question says is asking: "doanh nghiệp vừa do phụ nữ làm chủ được hỗ trợ bao
+    nhiêu" → size vừa, women-owned; nobody in particular when it names no one or several sizes."""
+    text = normalize(question)
+    text = _WHO_RE.sub(lambda m: _WHO_UNACCENTED[m.group(1)], text.lower()) if not has_diacritics(text) else text
+    groups = beneficiary_groups(text)
+    if len(groups) != 1:
+        return Profile()
+    codes = set(groups[0])
+    sizes = [code for code in codes if code in SIZES]
+    return Profile(size=sizes[0] if len(sizes) == 1 else None, women_owned="phu_nu_lam_chu" in codes,
+                   social_enterprise="doanh_nghiep_xa_hoi" in codes, cooperative="hop_tac_xa" in codes,
+                   household="ho_kinh_doanh" in codes)
 
 
 def describe(groups: list[list[str]]) -> str:

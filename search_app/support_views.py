@@ -14,7 +14,7 @@ from ingest.textnorm import fold, normalize
 
 from .corpus_validity import configured_day
 from .query import QueryError
-from .support_finder import Profile, describe, find, need_tokens, time_flags
+from .support_finder import Profile, describe, find, need_tokens, profile_from_question, time_flags
 
 support = Blueprint("support", __name__)
 
@@ -170,7 +170,7 @@ def question_cards(gen, query: str) -> list[dict]:
         return []
     need = " ".join(w for w in re.findall(r"\w+", fold(normalize(query)).lower()) if w not in _QUESTION_WORDS)
     today = date.today()
-    found = find(with_doc_status(gen, gen.support_measures, today), Profile(), need, today).measures
+    found = find(with_doc_status(gen, gen.support_measures, today), profile_from_question(query), need, today).measures
     if need_tokens(need):  # it names what is needed: only measures that match it
         found = [m for m in found if m["fit"] > 0]
     return [card(m, today) for m in found[:QUESTION_MEASURES]]

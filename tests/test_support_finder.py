@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from ingest.support import UnitContext, extract_document
-from search_app.support_finder import Profile, describe, find, same_province
+from search_app.support_finder import Profile, describe, find, profile_from_question, same_province
 
 TITLE = "VĂN BẢN MẪU Nghị quyết số 9202/NQ-HĐND hỗ trợ doanh nghiệp tỉnh {p} giai đoạn {period}"
 
@@ -122,3 +122,16 @@ def test_need_without_accents_ranks_like_with_accents():
 ])
 def test_describe(groups, words):
     assert describe(groups) == words
+
+
+@pytest.mark.parametrize("question, size, women_owned, cooperative", [
+    ("mức hỗ trợ tư vấn doanh nghiệp vừa", "vua", False, False),
+    ("doanh nghiep vua do phu nu lam chu duoc ho tro bao nhieu", "vua", True, False),
+    ("Doanh nghiệp siêu nhỏ được hỗ trợ chuyển đổi số bao nhiêu?", "sieu_nho", False, False),
+    ("hop tac xa duoc ho tro chung nhan VietGAP bao nhieu", None, False, True),
+    ("hỗ trợ ISO 9001 tối đa bao nhiêu", None, False, False),  # nobody in particular
+    ("doanh nghiệp nhỏ và vừa được hỗ trợ bao nhiêu", None, False, False),  # several sizes
+])
+def test_a_search_question_names_who_asks(question, size, women_owned, cooperative):
+    profile = profile_from_question(question)
+    assert (profile.size, profile.women_owned, profile.cooperative) == (size, women_owned, cooperative)
