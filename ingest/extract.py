@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import threading
 import time
 import zipfile
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .tables import is_layout_table, table_rows_as_lines
+from .timelimit import PageTimeout, interrupted_after
 from .textnorm import normalize
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt")
@@ -111,9 +109,9 @@ def extract_pdf(path: Path) -> ExtractedFile:
             _check_budget(started, page.page_number, len(plumber_pages))
             left = file_time_budget() - (time.monotonic() - started)
             try:
-                with _interrupted_after(left):
+                with interrupted_after(left):
                     extracted, why = _pdf_page(page)
-            except _PageTimeout:
+            except PageTimeout:
                 raise ExtractionError(_page_too_long(page.page_number, len(plumber_pages), left)) from None
             except Exception as exc:
                 raise ExtractionError(
@@ -178,32 +176,6 @@ def _check_budget(started: float, page_number: int, page_count: int) -> None:
 def _page_too_long(page_number: int, page_count: int, seconds: float) -> str:
     return (f"page {page_number} of {page_count} took longer than {seconds:.1f}s, what was left of "
             f"the time budget of {file_time_budget():g}s per file (set INGEST_FILE_TIME_BUDGET to raise it)")
-
-
-class _PageTimeout(BaseException):
-    """Raised into a page's extraction when its time is up; a BaseException, so that the
-    parsers' own `except Exception` cannot swallow it."""
-
-
-@contextmanager
-def _interrupted_after(seconds: float):
-    """Interrupts the Python code inside (pdfminer, pdfplumber: a page with a million vector
-    objects) after `seconds`, by SIGALRM. Signals reach the main thread only; in another
-    thread the budget is checked between pages only."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise _PageTimeout()
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _ocr_pages(path: Path, result: ExtractedFile, to_ocr: list[tuple[int, str]], started: float) -> None:

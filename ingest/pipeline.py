@@ -119,7 +119,7 @@ def _parse_index_publish(report: Report, writer: GenerationWriter | None, jobs: 
                 reason += "; the previously indexed version stays searchable"
             for f in job.files:
                 report.files.append(FileOutcome(
-                    f.relpath, "failed", job.doc_id, seconds=seconds / len(job.files),
+                    f.relpath, "failed", job.doc_id,
                     reason=reason if f.relpath == failed_path else f"part of a document whose file {failed_path} failed",
                 ))
     report.timings["parse"] = time.monotonic() - t
