@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import analysis
 from .extract import EXTRACT_VERSION, ExtractedFile, ExtractedPage, extract
+from .faults import checkpoint
 from .scan import SourceFile
 
 log = logging.getLogger("ingest")
@@ -31,12 +32,27 @@ def extract_cached(f: SourceFile, cache_dir: Path) -> ExtractedFile:
     extracted = extract(f.path)
     if not extracted.cacheable:  # e.g. pages left unread because tesseract is missing
         return extracted
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache_file.with_name(f"{cache_file.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps({"pages": [vars(p) for p in extracted.pages], "warnings": extracted.warnings},
-                              ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, cache_file)
+    data = json.dumps({"pages": [vars(p) for p in extracted.pages], "warnings": extracted.warnings},
+                      ensure_ascii=False)
+    _write_aside(cache_file, data.encode("utf-8"), "write-extract-cache", "extraction cache")
     return extracted
+
+
+def _write_aside(path: Path, data: bytes, step: str, what: str) -> None:
+    """Writes a cache file aside and renames it into place. A cache that cannot be written
+    (a full disk) only costs time next run: a warning, and no partial file left."""
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    try:
+        checkpoint(step, path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("cannot write the %s %s: %s", what, path, exc.strerror or exc)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 class SpanCache:
@@ -86,11 +102,5 @@ class SpanCache:
     def save(self) -> None:
         if not self.added and len(self.used) == len(self.old):
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
-            with open(tmp, "wb") as fh:
-                pickle.dump(self.used, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError as exc:  # a cache that cannot be written only costs time next run
-            log.warning("cannot write the tokenization cache %s: %s", self.path, exc)
+        data = pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL)
+        _write_aside(self.path, data, "write-span-cache", "tokenization cache")

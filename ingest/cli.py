@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
+from .faults import WriteFailed, write_step
 from .locking import IndexLocked
 from .pipeline import UsageError, run_ingest
 
@@ -35,11 +37,19 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_NOTHING_DONE
     data = report.to_dict()
     if args.report:
-        args.report.parent.mkdir(parents=True, exist_ok=True)
-        args.report.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        try:
+            write_report(args.report, data)
+        except WriteFailed as exc:
+            print(f"ingest: error: {exc}; the report was not written, the index serves "
+                  f"generation {report.generation or '(none)'}", file=sys.stderr)
+            return EXIT_NOTHING_DONE
     for f in report.files:
         if f.outcome == "failed":
             print(f"ingest: failed: {f.path}: {f.reason}", file=sys.stderr)
+    if report.error is not None:
+        print(f"ingest: error: {report.error}; the run stopped, the index serves generation "
+              f"{report.generation or '(none)'}", file=sys.stderr)
+        return EXIT_NOTHING_DONE
     counts = data["counts"]
     print(
         f"ingest: {counts['indexed']} indexed, {counts['unchanged']} unchanged, "
@@ -48,3 +58,16 @@ def main(argv: list[str] | None = None) -> int:
         file=sys.stderr,
     )
     return EXIT_SOME_FAILED if counts["failed"] else EXIT_OK
+
+
+def write_report(path: Path, data: dict) -> None:
+    """Written aside and renamed into place, so a reader never sees half a report."""
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    try:
+        with write_step("write-report", path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        with write_step("rename-report", path):
+            os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .tables import is_layout_table, table_rows_as_lines
+from .timelimit import PageTimeout, interrupted_after
 from .textnorm import normalize
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt")
@@ -43,7 +44,7 @@ class ExtractedFile:
 
 # Bounds for one file, so a hostile or absurd PDF cannot hold up the batch.
 MAX_PDF_PAGES = int(os.environ.get("INGEST_MAX_PAGES", "5000"))
-FILE_TIME_BUDGET_S = float(os.environ.get("INGEST_FILE_TIME_BUDGET", "900"))
+DEFAULT_FILE_TIME_BUDGET_S = 900
 # A page with fewer letters than this in its text layer is read from its image (scans often
 # carry a stamped page number or a few characters of a scanner's own label).
 MIN_TEXT_LETTERS = 20
@@ -106,8 +107,12 @@ def extract_pdf(path: Path) -> ExtractedFile:
             raise ExtractionError(_too_many_pages(len(plumber_pages)))
         for page in plumber_pages:
             _check_budget(started, page.page_number, len(plumber_pages))
+            left = file_time_budget() - (time.monotonic() - started)
             try:
-                extracted, why = _pdf_page(page)
+                with interrupted_after(left):
+                    extracted, why = _pdf_page(page)
+            except PageTimeout:
+                raise ExtractionError(_page_too_long(page.page_number, len(plumber_pages), left)) from None
             except Exception as exc:
                 raise ExtractionError(
                     f"cannot read page {page.page_number}: {type(exc).__name__}: {exc}"
@@ -153,13 +158,24 @@ def pdf_page_count(path: Path) -> int | None:
     return count
 
 
+def file_time_budget() -> float:
+    """Seconds one file may take to extract (INGEST_FILE_TIME_BUDGET, read on every file)."""
+    return float(os.environ.get("INGEST_FILE_TIME_BUDGET", DEFAULT_FILE_TIME_BUDGET_S))
+
+
 def _check_budget(started: float, page_number: int, page_count: int) -> None:
     elapsed = time.monotonic() - started
-    if elapsed > FILE_TIME_BUDGET_S:
+    budget = file_time_budget()
+    if elapsed > budget:
         raise ExtractionError(
             f"gave up after {elapsed:.0f}s at page {page_number} of {page_count}: over the time "
-            f"budget of {FILE_TIME_BUDGET_S:.0f}s per file (set INGEST_FILE_TIME_BUDGET to raise it)"
+            f"budget of {budget:g}s per file (set INGEST_FILE_TIME_BUDGET to raise it)"
         )
+
+
+def _page_too_long(page_number: int, page_count: int, seconds: float) -> str:
+    return (f"page {page_number} of {page_count} took longer than {seconds:.1f}s, what was left of "
+            f"the time budget of {file_time_budget():g}s per file (set INGEST_FILE_TIME_BUDGET to raise it)")
 
 
 def _ocr_pages(path: Path, result: ExtractedFile, to_ocr: list[tuple[int, str]], started: float) -> None:
@@ -178,8 +194,15 @@ def _ocr_pages(path: Path, result: ExtractedFile, to_ocr: list[tuple[int, str]],
         return
     for index, why in to_ocr:
         _check_budget(started, index + 1, len(result.pages))
+        left = file_time_budget() - (time.monotonic() - started)
         try:
-            lines = ocr.ocr_pdf_page(path, index, native_dpi=_dpi_of(why))
+            lines = ocr.ocr_pdf_page(path, index, native_dpi=_dpi_of(why), time_limit=left)
+        except ocr.OcrTimeout as exc:
+            if exc.seconds >= left:  # the file's budget ran out, not the page's OCR timeout
+                raise ExtractionError(_page_too_long(index + 1, len(result.pages), left)) from exc
+            result.warnings.append(str(exc))
+            result.cacheable = False  # not for good: parsed again, the page is tried again
+            continue
         except ocr.OcrFailed as exc:
             result.warnings.append(str(exc))
             continue

@@ -21,6 +21,7 @@ import shutil
 from pathlib import Path
 
 from .document import meta_display_name, unit_segmented_text
+from .faults import WriteFailed, write_step
 # The schemas of generations written before the format moved to indexformat.py were pickled
 # naming ingest.index.WordsField: they still open.
 from .indexformat import WordsField  # noqa: F401
@@ -120,19 +121,26 @@ class GenerationWriter:
         self.name = next_generation_name(index_dir)
         self.tmp = index_dir / f"{self.name}.tmp-{os.getpid()}"
         self.segments: list = []  # written by SegmentSinks in parser processes
-        if self.base is not None and not fresh:
-            shutil.copytree(self.base, self.tmp, copy_function=_link_or_copy)
-            for lock in self.tmp.glob("*WRITELOCK*"):
-                lock.unlink()
-            self.writer = RecordWriter(self.tmp)
-        else:
-            self.tmp.mkdir(parents=True)
-            (self.tmp / "docs").mkdir()
-            self.writer = RecordWriter(self.tmp, create=True)
+        try:
+            with write_step("copy-generation", self.tmp):
+                if self.base is not None and not fresh:
+                    shutil.copytree(self.base, self.tmp, copy_function=_link_or_copy)
+                    for lock in self.tmp.glob("*WRITELOCK*"):
+                        lock.unlink()
+                    self.writer = RecordWriter(self.tmp)
+                else:
+                    self.tmp.mkdir(parents=True)
+                    (self.tmp / "docs").mkdir()
+                    self.writer = RecordWriter(self.tmp, create=True)
+        except WriteFailed:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise
 
     def remove(self, doc_id: str) -> None:
         self.writer.delete_document(doc_id)
-        (self.tmp / "docs" / f"{doc_id}.json").unlink(missing_ok=True)
+        path = self.tmp / "docs" / f"{doc_id}.json"
+        with write_step("remove-doc", path):
+            path.unlink(missing_ok=True)
 
     def remove_records(self, doc_id: str) -> None:
         """Deletes the previous records of a document re-indexed by a parser process."""
@@ -143,30 +151,49 @@ class GenerationWriter:
 
     def add(self, document: Document) -> None:
         self.remove(document.doc_id)
-        for record in records(document):
-            self.writer.add(record)
-        _write_json(self.tmp / "docs" / f"{document.doc_id}.json", document.to_dict())
+        batch = list(records(document))  # a document that fails here adds nothing
+        with write_step("write-segment", self.tmp):
+            for record in batch:
+                self.writer.add(record)
+        _write_json(self.tmp / "docs" / f"{document.doc_id}.json", document.to_dict(), "doc")
 
     def publish(self, manifest: dict, catalog: dict) -> Path:
-        self.writer.commit(self.segments)
-        _write_json(self.tmp / "manifest.json", manifest)
-        _write_json(self.tmp / "catalog.json", catalog)
+        """Raises WriteFailed naming the step and path of an I/O error; up to the switch of
+        CURRENT, the published generation is left as it was."""
+        with write_step("commit-segments", self.tmp):
+            self.writer.commit(self.segments)
+        _write_json(self.tmp / "manifest.json", manifest, "manifest")
+        _write_json(self.tmp / "catalog.json", catalog, "catalog")
         _fsync_tree(self.tmp)
         final = self.index_dir / self.name
-        os.rename(self.tmp, final)
-        _fsync_dir(self.index_dir)
+        with write_step("rename-generation", final):
+            os.rename(self.tmp, final)
         tmp_current = self.index_dir / f"{CURRENT_FILE}.tmp-{os.getpid()}"
-        tmp_current.write_text(self.name + "\n", encoding="utf-8")
-        with open(tmp_current, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp_current, self.index_dir / CURRENT_FILE)
-        _fsync_dir(self.index_dir)
-        prune_generations(self.index_dir)
+        try:
+            _fsync(self.index_dir, "fsync-index-dir")
+            with write_step("write-current", tmp_current):
+                tmp_current.write_text(self.name + "\n", encoding="utf-8")
+            with write_step("fsync-current", tmp_current), open(tmp_current, "rb") as fh:
+                os.fsync(fh.fileno())
+            with write_step("switch-current", self.index_dir / CURRENT_FILE):
+                os.replace(tmp_current, self.index_dir / CURRENT_FILE)
+        except WriteFailed:
+            # Not published: the renamed generation goes, so that no complete-looking
+            # generation newer than CURRENT is left behind.
+            if current_generation(self.index_dir) != final:
+                shutil.rmtree(final, ignore_errors=True)
+                tmp_current.unlink(missing_ok=True)
+            raise
+        _fsync(self.index_dir, "fsync-switch")
+        with write_step("prune", self.index_dir):
+            prune_generations(self.index_dir)
         return final
 
     def abandon(self) -> None:
         try:
             self.writer.cancel()
+        except Exception:  # after a failed or finished commit there may be nothing to cancel
+            pass
         finally:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
@@ -177,7 +204,7 @@ def prune_generations(index_dir: Path) -> None:
     keep = set(gens[-KEEP_GENERATIONS:]) | ({current} if current else set())
     for path in gens:
         if path not in keep:
-            shutil.rmtree(path, ignore_errors=True)
+            shutil.rmtree(path)
 
 
 def remove_stale_temporaries(index_dir: Path) -> list[str]:
@@ -185,10 +212,11 @@ def remove_stale_temporaries(index_dir: Path) -> list[str]:
     removed = []
     for path in index_dir.iterdir():
         if ".tmp-" in path.name:
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
+            with write_step("remove-temporaries", path):
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink(missing_ok=True)
             removed.append(path.name)
     return removed
 
@@ -198,13 +226,16 @@ def read_json(path: Path):
         return json.load(fh)
 
 
-def _write_json(path: Path, data) -> None:
-    """Written aside and renamed over: the file may be a hard link into the published generation."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write_json(path: Path, data, what: str) -> None:
+    """Written aside and renamed over: the file may be a hard link into the published
+    generation. `what` names the write steps (write-<what>, rename-<what>)."""
     tmp = path.with_name(f".part-{os.getpid()}-{os.urandom(4).hex()}")  # short: names near 255 bytes
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
-    os.replace(tmp, path)
+    with write_step(f"write-{what}", path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+    with write_step(f"rename-{what}", path):
+        os.replace(tmp, path)
 
 
 def _link_or_copy(src, dst) -> None:
@@ -228,12 +259,14 @@ class SegmentSink:
 
     def add(self, document: Document) -> None:
         batch = list(records(document))  # a document that fails here adds nothing
-        for record in batch:
-            self.writer.add(record)
-        _write_json(self.dir / "docs" / f"{document.doc_id}.json", document.to_dict())
+        with write_step("write-segment", self.dir):
+            for record in batch:
+                self.writer.add(record)
+        _write_json(self.dir / "docs" / f"{document.doc_id}.json", document.to_dict(), "doc")
 
     def finish(self):
-        return self.writer.finish_segment()
+        with write_step("finish-segment", self.dir):
+            return self.writer.finish_segment()
 
     def cancel(self) -> None:
         try:
@@ -245,17 +278,14 @@ class SegmentSink:
 def _fsync_tree(root: Path) -> None:
     for dirpath, _, filenames in os.walk(root):
         for name in filenames:
-            fd = os.open(os.path.join(dirpath, name), os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        _fsync_dir(Path(dirpath))
+            _fsync(os.path.join(dirpath, name), "fsync-generation")
+        _fsync(dirpath, "fsync-generation")
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def _fsync(path, step: str) -> None:
+    with write_step(step, path):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -39,6 +39,14 @@ class OcrFailed(Exception):
     """Tesseract ran but could not read the page."""
 
 
+class OcrTimeout(OcrFailed):
+    """Tesseract did not finish the page within `seconds`; it was killed."""
+
+    def __init__(self, message: str, seconds: float):
+        super().__init__(message)
+        self.seconds = seconds
+
+
 # ---------------------------------------------------------------------------------------------
 # Legacy-font detection (pure functions)
 
@@ -170,8 +178,11 @@ def render_dpi(native_dpi: float | None) -> int:
     return int(min(DEFAULT_DPI, max(MIN_DPI, round(native_dpi))))
 
 
-def ocr_pdf_page(path: Path, page_index: int, native_dpi: float | None = None) -> list[str]:
-    """Text lines of page `page_index` (0-based) of the PDF at `path`, read by tesseract."""
+def ocr_pdf_page(path: Path, page_index: int, native_dpi: float | None = None,
+                 time_limit: float | None = None) -> list[str]:
+    """Text lines of page `page_index` (0-based) of the PDF at `path`, read by tesseract,
+    which is killed after INGEST_OCR_TIMEOUT seconds, or `time_limit` if shorter (raises
+    OcrTimeout)."""
     require_ocr()
     import pypdfium2 as pdfium
     import pytesseract
@@ -179,6 +190,8 @@ def ocr_pdf_page(path: Path, page_index: int, native_dpi: float | None = None) -
     os.environ["OMP_THREAD_LIMIT"] = "1"  # tesseract's OpenMP threads: one per worker process
     dpi = render_dpi(native_dpi)
     timeout = float(os.environ.get("INGEST_OCR_TIMEOUT", DEFAULT_PAGE_TIMEOUT_S))
+    if time_limit is not None:
+        timeout = max(min(timeout, time_limit), 0.01)  # 0 would mean no limit to pytesseract
     pdf = pdfium.PdfDocument(str(path))
     try:
         page = pdf[page_index]
@@ -191,8 +204,8 @@ def ocr_pdf_page(path: Path, page_index: int, native_dpi: float | None = None) -
     pytesseract.pytesseract.tesseract_cmd = tesseract_cmd()
     try:
         text = pytesseract.image_to_string(image, lang=OCR_LANG, config="--psm 3", timeout=timeout)
-    except RuntimeError as exc:  # pytesseract raises RuntimeError on its timeout
-        raise OcrFailed(f"OCR of page {page_index + 1} took longer than {timeout:.0f}s") from exc
+    except RuntimeError as exc:  # pytesseract raises RuntimeError on its timeout, having killed tesseract
+        raise OcrTimeout(f"OCR of page {page_index + 1} took longer than {timeout:.1f}s", timeout) from exc
     except pytesseract.TesseractNotFoundError as exc:
         raise OcrUnavailable(f"OCR needs the tesseract program; {INSTALL_HINT}") from exc
     except pytesseract.TesseractError as exc:

@@ -2,7 +2,8 @@
 
 Incremental by content hash: unchanged documents are not parsed again, changed ones replace
 their records, removed files leave the index. A document that fails keeps its last good
-version in the index.
+version in the index, unless it failed for being a copy of another file. An I/O error at a
+write step stops the run (`Report.error`) and leaves the published generation as it was.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import faults
+from .faults import WriteFailed
 from .index import GenerationWriter, current_generation, read_json, remove_stale_temporaries
 from .indexformat import schema_matches
 from .locking import index_lock
 from .report import FileOutcome, Report
-from .scan import PARSER_VERSION, DocJob, plan_jobs, scan
+from .scan import PARSER_VERSION, DocJob, SourceFile, plan_jobs, scan
 from .workers import Parsed, parse_all
 
 
@@ -24,57 +27,70 @@ class UsageError(Exception):
 
 
 def run_ingest(corpus: Path, index_dir: Path, workers: int | None = None, progress: bool | None = None) -> Report:
-    """Bring the index at `index_dir` up to date with `corpus`. Raises IndexLocked, UsageError."""
+    """Bring the index at `index_dir` up to date with `corpus`. Raises IndexLocked, UsageError;
+    an I/O error at a write step is `report.error` (exit status 2)."""
     if not corpus.is_dir():
         raise UsageError(f"corpus directory {corpus} does not exist")
     if index_dir.resolve() == corpus.resolve() or corpus.resolve() in index_dir.resolve().parents:
         raise UsageError("the index directory must not be inside the corpus")
     started = time.monotonic()
+    faults.reset()
     report = Report(corpus=str(corpus), index=str(index_dir),
                     started=datetime.now(timezone.utc).isoformat(timespec="seconds"))
     with index_lock(index_dir):
-        report.removed_temporaries = remove_stale_temporaries(index_dir)
-        base = current_generation(index_dir)
-        # A schema change (a field added to the index) rebuilds every document into a fresh
-        # generation; the published one serves until it is ready.
-        rebuild = base is not None and not schema_matches(base)
-        fresh = base is None or rebuild
-        manifest = read_json(base / "manifest.json") if not fresh else {"files": {}, "documents": {}}
-        catalog = read_json(base / "catalog.json") if not fresh else {}
-        report.generation = base.name if base else ""
-
-        t = time.monotonic()
-        jobs = plan_jobs(scan(corpus, manifest["files"]), index_dir / "cache")
-        report.timings["scan"] = time.monotonic() - t
-
-        old_docs: dict[str, dict] = manifest["documents"]
-        todo = [j for j in jobs.values() if old_docs.get(j.doc_id, {}).get("content_hash") != j.content_hash]
-        for job in jobs.values():
-            if job not in todo:
-                for f in job.files:
-                    report.files.append(FileOutcome(f.relpath, "unchanged", job.doc_id))
-        removed = [doc_id for doc_id in old_docs if doc_id not in jobs]
-        for doc_id in removed:
-            for relpath in old_docs[doc_id]["sources"]:
-                if not any(relpath == f.relpath for j in jobs.values() for f in j.files):
-                    report.files.append(FileOutcome(relpath, "removed", doc_id))
-
-        t = time.monotonic()
-        # The next generation is opened before parsing: parser processes index what they
-        # parse into segments of their own (two cores index in parallel, and no Document
-        # travels back to this process).
-        writer = GenerationWriter(index_dir, fresh=rebuild) if todo or removed else None
         try:
-            report.generation = _parse_index_publish(
-                report, writer, jobs, todo, removed, old_docs, catalog, workers, progress, t,
-            ) or report.generation
-        except BaseException:
-            if writer is not None:
-                writer.abandon()
-            raise
+            _run_locked(report, corpus, index_dir, workers, progress)
+        except WriteFailed as exc:
+            report.error = exc
+            served = current_generation(index_dir)
+            report.generation = served.name if served else ""
     report.files.sort(key=lambda f: f.path)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _run_locked(report: Report, corpus: Path, index_dir: Path, workers: int | None,
+                progress: bool | None) -> None:
+    """The run, holding the index lock: scan, then parse, index and publish what changed."""
+    report.removed_temporaries = remove_stale_temporaries(index_dir)
+    base = current_generation(index_dir)
+    # A schema change (a field added to the index) rebuilds every document into a fresh
+    # generation; the published one serves until it is ready.
+    rebuild = base is not None and not schema_matches(base)
+    fresh = base is None or rebuild
+    manifest = read_json(base / "manifest.json") if not fresh else {"files": {}, "documents": {}}
+    catalog = read_json(base / "catalog.json") if not fresh else {}
+    report.generation = base.name if base else ""
+
+    t = time.monotonic()
+    jobs = plan_jobs(scan(corpus, manifest["files"]), index_dir / "cache")
+    report.timings["scan"] = time.monotonic() - t
+
+    old_docs: dict[str, dict] = manifest["documents"]
+    todo = [j for j in jobs.values() if old_docs.get(j.doc_id, {}).get("content_hash") != j.content_hash]
+    for job in jobs.values():
+        if job not in todo:
+            for f in job.files:
+                report.files.append(FileOutcome(f.relpath, "unchanged", job.doc_id))
+    removed = [doc_id for doc_id in old_docs if doc_id not in jobs]
+    for doc_id in removed:
+        for relpath in old_docs[doc_id]["sources"]:
+            if not any(relpath == f.relpath for j in jobs.values() for f in j.files):
+                report.files.append(FileOutcome(relpath, "removed", doc_id))
+
+    t = time.monotonic()
+    # The next generation is opened before parsing: parser processes index what they
+    # parse into segments of their own (two cores index in parallel, and no Document
+    # travels back to this process).
+    writer = GenerationWriter(index_dir, fresh=rebuild) if todo or removed else None
+    try:
+        report.generation = _parse_index_publish(
+            report, writer, jobs, todo, removed, old_docs, catalog, workers, progress, t,
+        ) or report.generation
+    except BaseException:
+        if writer is not None:
+            writer.abandon()
+        raise
 
 
 def _parse_index_publish(report: Report, writer: GenerationWriter | None, jobs: dict[str, DocJob],
@@ -82,6 +98,7 @@ def _parse_index_publish(report: Report, writer: GenerationWriter | None, jobs: 
                          catalog: dict, workers: int | None, progress: bool | None, t: float) -> str:
     """Returns the name of the published generation, or "" when nothing changed."""
     parsed: list[Parsed] = []
+    removed = list(removed)
     for job, result, seconds in parse_all(todo, workers, progress, writer):
         if isinstance(result, Parsed):
             parsed.append(result)
@@ -91,11 +108,15 @@ def _parse_index_publish(report: Report, writer: GenerationWriter | None, jobs: 
                     f.relpath, "indexed", job.doc_id, seconds=seconds / len(job.files),
                     pages=sum(1 for source, _, _ in result.pages if source == f.relpath),
                     units=result.units, pages_without_text=empty if f is job.files[0] else [],
+                    warnings=_file_warnings(f, result.warnings),
                 ))
         else:
             failed_path, reason = result
-            kept = job.doc_id in old_docs
-            if kept:
+            if job.doc_id in old_docs and any(f.duplicate_of for f in job.files):
+                # A copy of another file now: its old text must not be served any more.
+                removed.append(job.doc_id)
+                reason += "; its previously indexed version left the index"
+            elif job.doc_id in old_docs:
                 reason += "; the previously indexed version stays searchable"
             for f in job.files:
                 report.files.append(FileOutcome(
@@ -132,3 +153,11 @@ def _parse_index_publish(report: Report, writer: GenerationWriter | None, jobs: 
     name = writer.publish(new_manifest, catalog).name
     report.timings["write"] = time.monotonic() - t
     return name
+
+
+def _file_warnings(f: SourceFile, document_warnings: list[str]) -> list[str]:
+    warnings = [w.removeprefix(f"{f.relpath}: ") for w in document_warnings if w.startswith(f"{f.relpath}: ")]
+    if f.lookalike_of:
+        warnings.append(f"its name differs from {f.lookalike_of} only by Unicode normalization: "
+                        "indexed as a document of its own")
+    return warnings

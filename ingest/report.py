@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .faults import WriteFailed
+
 
 @dataclass
 class FileOutcome:
@@ -15,6 +17,7 @@ class FileOutcome:
     pages: int = 0
     units: int = 0
     pages_without_text: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. a page whose OCR timed out
 
 
 @dataclass
@@ -27,6 +30,7 @@ class Report:
     files: list[FileOutcome] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     removed_temporaries: list[str] = field(default_factory=list)
+    error: WriteFailed | None = None  # an I/O error stopped the run
 
     @property
     def counts(self) -> dict[str, int]:
@@ -37,6 +41,9 @@ class Report:
 
     @property
     def exit_status(self) -> int:
+        """0 all went well, 1 some files failed, 2 an I/O error stopped the run."""
+        if self.error is not None:
+            return 2
         return 1 if self.counts["failed"] else 0
 
     def to_dict(self) -> dict:
@@ -45,6 +52,9 @@ class Report:
             "generation": self.generation, "seconds": round(self.seconds, 3),
             "counts": self.counts, "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "removed_temporaries": self.removed_temporaries,
+            "error": None if self.error is None else {
+                "step": self.error.step, "path": self.error.path, "message": str(self.error),
+            },
             "files": [
                 {k: v for k, v in vars(f).items() if v not in ("", [], 0, 0.0) or k in ("path", "outcome")}
                 for f in self.files

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections import defaultdict
+import unicodedata
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,8 @@ class SourceFile:
     size: int = 0
     mtime_ns: int = 0
     error: str = ""
+    duplicate_of: str = ""  # the file with the same content that is indexed instead
+    lookalike_of: str = ""  # a file whose name differs from this one only by Unicode normalization
 
 
 @dataclass
@@ -84,9 +87,13 @@ def scan(corpus: Path, known: dict[str, dict]) -> list[SourceFile]:
 def plan_jobs(files: list[SourceFile], cache_dir: Path) -> dict[str, DocJob]:
     """One job per document, by doc_id: the parts of a multi-part document are one job."""
     mark_duplicates(files)
+    mark_lookalikes(files)
     groups: dict[str, list[SourceFile]] = defaultdict(list)
     for f in files:
-        groups[group_key(f.relpath)].append(f)
+        key = group_key(f.relpath)
+        if f.lookalike_of:  # its own document, not a part of the other's
+            key += f" {_form(f.relpath)}"
+        groups[key].append(f)
     jobs: dict[str, DocJob] = {}
     for key, members in groups.items():
         members.sort(key=lambda f: part_order(f.relpath))
@@ -110,13 +117,41 @@ def mark_duplicates(files: list[SourceFile]) -> None:
     indexed once, under the first path in name order; the copy is reported, not indexed, so a
     search does not list the document twice."""
     first: dict[str, str] = {}
-    for f in sorted(files, key=lambda f: f.relpath):
+    for f in sorted(files, key=lambda f: (_nfc(f.relpath), _form(f.relpath) != "NFC", f.relpath)):
         if f.error or not f.sha256 or not f.size:
             continue
         if f.sha256 in first:
-            f.error = f"duplicate of {first[f.sha256]} (identical content), which is indexed instead"
+            f.duplicate_of = first[f.sha256]
+            same_name = " and the same name in another Unicode normalization" if (
+                _nfc(f.duplicate_of) == _nfc(f.relpath)) else ""
+            f.error = f"duplicate of {f.duplicate_of} (identical content{same_name}), which is indexed instead"
         else:
             first[f.sha256] = f.relpath
+
+
+def mark_lookalikes(files: list[SourceFile]) -> None:
+    """Names that differ only by Unicode normalization ("Quyết định.pdf" written decomposed,
+    NFD, as macOS copies it, beside the same name composed, NFC) are two files: the one not
+    spelled NFC notes the other, and becomes a document of its own (its id ends in "-nfd")
+    rather than a part of the other's."""
+    spellings = Counter(_nfc(f.relpath) for f in files)
+    for f in files:
+        nfc = _nfc(f.relpath)
+        if spellings[nfc] > 1 and f.relpath != nfc:
+            others = [g.relpath for g in files if g is not f and _nfc(g.relpath) == nfc]
+            f.lookalike_of = nfc if nfc in others else others[0]
+
+
+def _nfc(relpath: str) -> str:
+    return unicodedata.normalize("NFC", relpath)
+
+
+def _form(relpath: str) -> str:
+    """ "NFC", or the other normalization form the name is written in (NFD, NFKC, NFKD)."""
+    for form in ("NFC", "NFD", "NFKC", "NFKD"):
+        if unicodedata.is_normalized(form, relpath):
+            return form
+    return "mixed"
 
 
 def sha256(path: Path) -> str:

@@ -17,6 +17,7 @@ from .caches import SpanCache, extract_cached
 from .catalog import catalog_entry
 from .document import build_document
 from .extract import ExtractedFile, ExtractionError
+from .faults import WriteFailed
 from .index import GenerationWriter, SegmentSink
 from .model import Document
 from .scan import DocJob
@@ -36,12 +37,14 @@ class Parsed:
     units: int
     pages: list[tuple[str, int, bool]]  # (source, number, empty)
     in_segment: bool  # indexed by a parser process into its own segment
+    warnings: list[str]  # pages left unread (an OCR timeout), per source file
 
 
 def _summary(document: Document, in_segment: bool) -> Parsed:
     return Parsed(
         document.doc_id, document.sources, document.content_hash, catalog_entry(document),
         len(document.units), [(p.source, p.number, p.empty) for p in document.pages], in_segment,
+        list(document.warnings),
     )
 
 
@@ -69,7 +72,9 @@ def parse_job(job: DocJob):
         except Exception as exc:
             return job.files[0].relpath, f"bad metadata sidecar {sidecar.name}: {exc}"
     if all(page.empty for _, extracted in parts for page in extracted.pages):
-        return job.files[0].relpath, "no text on any page (blank pages, or OCR found no text)"
+        why = "; ".join(w for _, extracted in parts for w in extracted.warnings)  # an OCR timeout
+        return job.files[0].relpath, "no text on any page (blank pages, or OCR found no text)" + (
+            f": {why}" if why else "")
     try:
         document = build_document(job.doc_id, parts, job.content_hash, overrides)
     except Exception as exc:
@@ -96,6 +101,8 @@ def _timed_parse(job: DocJob, writer: GenerationWriter | None = None):
             if writer is not None:
                 writer.add(result)
             result = _summary(result, in_segment=False)
+        except WriteFailed:
+            raise  # the disk, not the document: the run stops
         except Exception as exc:
             result = job.files[0].relpath, f"unexpected error while indexing: {type(exc).__name__}: {exc}"
     return job, result, time.monotonic() - t
@@ -108,7 +115,7 @@ def _job_size(job: DocJob) -> int:
 def _parser_process(jobs, results, generation_dir: str) -> None:
     """A parser process: parses jobs from `jobs` and indexes each document into a segment of
     its own; sends ("job", job, Parsed or (relpath, reason), seconds) per job, then
-    ("done", segment or None)."""
+    ("done", segment or None) — or ("write-failed", WriteFailed) when the disk fails it."""
     sink = SegmentSink(Path(generation_dir))
     try:
         while (job := jobs.get()) is not None:
@@ -118,10 +125,16 @@ def _parser_process(jobs, results, generation_dir: str) -> None:
                 try:
                     sink.add(result)
                     result = _summary(result, in_segment=True)
+                except WriteFailed:
+                    raise
                 except Exception as exc:
                     result = job.files[0].relpath, f"unexpected error while indexing: {type(exc).__name__}: {exc}"
             results.put(("job", job, result, time.monotonic() - t))
         segment = sink.finish()
+    except WriteFailed as exc:
+        sink.cancel()
+        results.put(("write-failed", exc))
+        return
     except BaseException:
         sink.cancel()
         raise
@@ -149,6 +162,8 @@ def _in_processes(jobs: list[DocJob], workers: int, writer: GenerationWriter):
                 if dead:
                     raise RuntimeError(f"a parser process died (exit code {dead[0]}); nothing was published")
                 continue
+            if message[0] == "write-failed":
+                raise message[1]
             if message[0] == "done":
                 finished += 1
                 if message[1] is not None:

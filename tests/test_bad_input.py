@@ -19,7 +19,7 @@ from ingest.pipeline import run_ingest
 from search_app.generations import IndexHandle
 from search_app.search import search
 
-from .conftest import ROOT, SAMPLES, copy_corpus, run_cli
+from .conftest import ROOT, SAMPLES, copy_corpus, need, run_cli
 from .pdf_factory import encrypted_pdf, image_pdf, many_pages_pdf, text_pdf
 
 IS_ROOT = os.geteuid() == 0
@@ -199,3 +199,197 @@ def test_broken_replacement_keeps_the_last_good_version(sample_copy):
     again = run_ingest(corpus, index_dir, progress=False)
     assert again.exit_status == 0
     assert next(f for f in again.files if f.path == target.name).outcome in ("indexed", "unchanged")
+
+
+# --- names that differ only by Unicode normalization ---------------------------------------
+
+LOOKALIKE_NFC = unicodedata.normalize("NFC", "Quyết định 9801 Mẫu Sơn.txt")
+LOOKALIKE_NFD = unicodedata.normalize("NFD", LOOKALIKE_NFC)
+LOOKALIKE_TEXT = {
+    LOOKALIKE_NFC: "QUYẾT ĐỊNH\nVĂN BẢN MẪU\nĐiều 1. Trồng hoa đào phai trên đỉnh Mẫu Sơn.\n",
+    LOOKALIKE_NFD: "QUYẾT ĐỊNH\nVĂN BẢN MẪU\nĐiều 1. Nuôi ong lấy mật rừng ở chân núi Mẫu Sơn.\n",
+}
+
+
+def documents_by_source(index_dir: Path) -> dict[str, str]:
+    catalog = read_json(current_generation(index_dir) / "catalog.json")
+    return {source: doc_id for doc_id, entry in catalog.items() for source in entry["sources"]}
+
+
+@pytest.mark.parametrize("first", [LOOKALIKE_NFC, LOOKALIKE_NFD], ids=["nfc-first", "nfd-first"])
+def test_names_differing_only_by_normalization_are_two_documents(tmp_path, first):
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    second = LOOKALIKE_NFD if first == LOOKALIKE_NFC else LOOKALIKE_NFC
+    (corpus / first).write_text(LOOKALIKE_TEXT[first], encoding="utf-8")
+    assert run_ingest(corpus, index_dir, progress=False).exit_status == 0
+    (corpus / second).write_text(LOOKALIKE_TEXT[second], encoding="utf-8")
+    assert sorted(p.name for p in corpus.iterdir()) == sorted([first, second])  # two files on disk
+
+    report = run_ingest(corpus, index_dir, progress=False)
+    assert report.exit_status == 0, report.to_dict()
+    by_source = documents_by_source(index_dir)
+    assert set(by_source) == {LOOKALIKE_NFC, LOOKALIKE_NFD}
+    assert by_source[LOOKALIKE_NFC] != by_source[LOOKALIKE_NFD]
+    assert by_source[LOOKALIKE_NFC] == "quyet-dinh-9801-mau-son"  # the NFC name keeps the plain id
+    handle = IndexHandle(index_dir)
+    for name, words in ((LOOKALIKE_NFC, '"hoa đào phai"'), (LOOKALIKE_NFD, '"ong lấy mật"')):
+        assert [h.doc_id for h in search(handle, words).hits] == [by_source[name]]
+    outcome = next(f for f in report.files if f.path == LOOKALIKE_NFD)
+    assert outcome.outcome == "indexed"
+    assert any("only by Unicode normalization" in w and LOOKALIKE_NFC in w for w in outcome.warnings)
+
+
+def test_same_name_and_content_in_two_normalizations_is_reported(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in (LOOKALIKE_NFD, LOOKALIKE_NFC):
+        (corpus / name).write_text(LOOKALIKE_TEXT[LOOKALIKE_NFC], encoding="utf-8")
+    report = run_ingest(corpus, tmp_path / "index", progress=False)
+    outcomes = {f.path: f for f in report.files}
+    assert outcomes[LOOKALIKE_NFC].outcome == "indexed"
+    copy = outcomes[LOOKALIKE_NFD]
+    assert copy.outcome == "failed"
+    assert f"duplicate of {LOOKALIKE_NFC}" in copy.reason and "another Unicode normalization" in copy.reason
+
+
+# --- a file edited into a copy of another ---------------------------------------------------
+
+def test_file_edited_into_a_duplicate_stops_serving_its_old_text(tmp_path):
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    a, b = corpus / "qd-9811-mau-son.txt", corpus / "qd-9812-mau-son.txt"
+    a.write_text("QUYẾT ĐỊNH\nVĂN BẢN MẪU\nĐiều 1. Xây dựng chợ phiên vùng cao Mẫu Sơn.\n", encoding="utf-8")
+    b.write_text("QUYẾT ĐỊNH\nVĂN BẢN MẪU\nĐiều 1. Nâng cấp trạm bơm thủy lợi Mẫu Sơn.\n", encoding="utf-8")
+    assert run_ingest(corpus, index_dir, progress=False).exit_status == 0
+    assert search(IndexHandle(index_dir), '"trạm bơm thủy lợi"').hits
+
+    b.write_bytes(a.read_bytes())
+    report = run_ingest(corpus, index_dir, progress=False)
+    entry = next(f for f in report.files if f.path == b.name)
+    assert entry.outcome == "failed"
+    assert f"duplicate of {a.name}" in entry.reason and "left the index" in entry.reason
+    handle = IndexHandle(index_dir)
+    assert not search(handle, '"trạm bơm thủy lợi"').hits
+    assert [h.doc_id for h in search(handle, '"chợ phiên vùng cao"').hits] == ["qd-9811-mau-son"]
+    assert set(documents_by_source(index_dir)) == {a.name}
+    assert not (current_generation(index_dir) / "docs" / "qd-9812-mau-son.json").exists()
+
+
+# --- a page that never finishes -------------------------------------------------------------
+
+def _raw_pdf(contents: list[bytes]) -> bytes:
+    """A PDF with one page per content stream, Helvetica as F1."""
+    import zlib
+
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
+                   b" ".join(b"%d 0 R" % (4 + 2 * i) for i in range(len(contents))), len(contents)),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    for i, content in enumerate(contents):
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                       b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (5 + 2 * i))
+        data = zlib.compress(content)
+        objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(data), data))
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def hung_page_pdf(path: Path, characters: int = 200_000) -> None:
+    """Page 1 ordinary; page 2 a text layer of `characters` one-point glyphs, each placed on its
+    own: pdfminer spends about 50 µs on each, so the page takes 10 s or more."""
+    normal = b"BT /F1 12 Tf 72 770 Td (VAN BAN MAU - Dieu 1. Noi dung trang thu nhat) Tj ET"
+    glyphs = b"\n".join(b"1 0 0 1 %d %d Tm (x) Tj" % (i % 580, (i // 580) % 830) for i in range(characters))
+    path.write_bytes(_raw_pdf([normal, b"BT /F1 1 Tf\n" + glyphs + b"\nET"]))
+
+
+def test_time_limit_interrupts_python_code_that_swallows_exceptions():
+    from ingest.timelimit import PageTimeout, interrupted_after
+
+    started = time.monotonic()
+    with pytest.raises(PageTimeout):
+        with interrupted_after(0.2):
+            while True:
+                try:
+                    sum(range(1000))
+                except Exception:  # as pdfminer does around its parsing
+                    pass
+    assert time.monotonic() - started < 2
+    with interrupted_after(0.2):  # code that finishes in time is not disturbed, nor after
+        sum(range(1000))
+    time.sleep(0.3)
+
+
+def test_a_page_that_never_finishes_is_stopped_by_the_file_budget(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    good = {"qd-9821-mau-son.txt": "Điều 1. Mở lớp dạy nghề dệt thổ cẩm.",
+            "qd-9822-mau-son.pdf": "Dieu 1. Xay dung nha van hoa thon."}
+    (corpus / "qd-9821-mau-son.txt").write_text(
+        "QUYẾT ĐỊNH\nVĂN BẢN MẪU\n" + good["qd-9821-mau-son.txt"] + "\n", encoding="utf-8")
+    text_pdf(["QUYET DINH", "VAN BAN MAU", good["qd-9822-mau-son.pdf"]], corpus / "qd-9822-mau-son.pdf")
+    hung_page_pdf(corpus / "trang-treo.pdf")
+    report_file = tmp_path / "report.json"
+    env = {**os.environ, "INGEST_FILE_TIME_BUDGET": "2"}
+    started = time.monotonic()
+    proc = run_cli("--corpus", corpus, "--index", tmp_path / "index", "--report", report_file,
+                   "--quiet", env=env)
+    seconds = time.monotonic() - started
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    outcomes = {f["path"]: f for f in report["files"]}
+    hung = outcomes["trang-treo.pdf"]
+    assert hung["outcome"] == "failed"
+    assert "page 2 of 2 took longer than" in hung["reason"] and "INGEST_FILE_TIME_BUDGET" in hung["reason"]
+    assert seconds < 30  # the page alone takes 10 s or more
+    handle = IndexHandle(tmp_path / "index")
+    for name, article in good.items():  # the rest is indexed
+        assert outcomes[name]["outcome"] == "indexed", outcomes[name]
+        assert search(handle, f'"{article.split(". ")[1]}"').hits, name
+
+
+def text_and_scan_pdf(path: Path) -> None:
+    """Page 1 with a text layer, page 2 a scan (an image only)."""
+    from fpdf import FPDF
+
+    from .pdf_factory import FONT, text_image
+
+    pdf = FPDF()
+    pdf.add_font("dv", fname=str(FONT))
+    pdf.set_font("dv", size=12)
+    pdf.add_page()
+    for line in ("QUYẾT ĐỊNH", "VĂN BẢN MẪU", "Điều 1. Sửa đường lên cửa khẩu Mẫu Sơn."):
+        pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.add_page()
+    image = text_image(["Điều 2. Trồng chè shan tuyết trên sườn núi."] * 20)
+    pdf.image(image, x=0, y=0, w=210, h=297)
+    path.write_bytes(bytes(pdf.output()))
+
+
+def test_ocr_of_a_page_is_killed_at_its_timeout(tmp_path, monkeypatch):
+    from ingest import ocr
+
+    need(ocr.unavailable_reason() is None, f"OCR unavailable: {ocr.unavailable_reason()}")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text_and_scan_pdf(corpus / "qd-9831-mau-son.pdf")
+
+    started = time.monotonic()
+    with pytest.raises(ocr.OcrTimeout, match="OCR of page 2 took longer than 0.2s"):
+        ocr.ocr_pdf_page(corpus / "qd-9831-mau-son.pdf", 1, time_limit=0.2)  # the file's budget
+    assert time.monotonic() - started < 5
+
+    monkeypatch.setenv("INGEST_OCR_TIMEOUT", "0.2")
+    report = run_ingest(corpus, tmp_path / "index", workers=1, progress=False)
+    entry = next(f for f in report.files if f.path == "qd-9831-mau-son.pdf")
+    assert entry.outcome == "indexed"  # page 1 is searchable, page 2 is reported unread
+    assert entry.pages_without_text == [2]
+    assert any("OCR of page 2 took longer than 0.2s" in w for w in entry.warnings), entry
+    assert search(IndexHandle(tmp_path / "index"), '"cửa khẩu Mẫu Sơn"').hits
