@@ -22,7 +22,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Callable
 
-from ingest.support_beneficiaries import beneficiary_groups, codes_of
+from ingest.support_beneficiaries import ENTITIES, QUALIFIERS, SIZES, beneficiary_groups, codes_of
 from ingest.support_terms import AGENCY_RE, DEADLINE_RE, conditions, first_match, period
 from ingest.textnorm import fold, normalize
 
@@ -279,6 +279,7 @@ def _groups_for(text: str, group_words: str, group_spans: list[str], per: list[s
 
 
 Resolver = Callable[[str], list[Measure]]
+_CODE_ORDER = {code: i for i, code in enumerate(SIZES + ENTITIES + QUALIFIERS)}
 
 
 def extract_measures(text: str, ctx: UnitContext | None = None, resolve: Resolver | None = None) -> list[Measure]:
@@ -305,9 +306,13 @@ def extract_measures(text: str, ctx: UnitContext | None = None, resolve: Resolve
         info = {"ref": relative.group("ref").strip(), "label": target, "factor": _number(factor),
                 "text": relative.group(0).strip()}
         for base in (resolve(target) if resolve and target else []):
+            # 50% of the level "đối với doanh nghiệp vừa do phụ nữ làm chủ" is for a large
+            # enterprise that a woman owns: the group changes, the qualifier stays.
+            kept = {c for g in base.beneficiary_groups for c in g if c in QUALIFIERS}
+            derived = [sorted(set(g) | kept, key=lambda c: _CODE_ORDER.get(c, len(_CODE_ORDER))) for g in groups] if kept else groups
             measures.append(replace(
-                base, **common, relative_to=info, applies_to="", beneficiary_groups=groups,
-                beneficiaries=codes_of(groups),
+                base, **common, relative_to=info, applies_to="", beneficiary_groups=derived,
+                beneficiaries=codes_of(derived),
                 rate_percent=None if base.rate_percent is None else _number(Fraction(base.rate_percent) * factor),
                 cap_vnd=None if base.cap_vnd is None else int(base.cap_vnd * factor)))
         if not measures:

@@ -135,6 +135,19 @@ def test_relative_level_is_resolved_against_the_clause_it_names():
     assert derived[0].period == {"from": 2021, "to": 2025}
 
 
+def test_a_relative_level_keeps_the_qualifier_of_the_level_it_halves():
+    units = [
+        ("c) Hỗ trợ tối đa 30% giá trị hợp đồng tư vấn nhưng không quá 90 triệu đồng/năm/doanh nghiệp đối với "
+         "doanh nghiệp vừa; không quá 120 triệu đồng/năm/doanh nghiệp đối với doanh nghiệp vừa do phụ nữ làm chủ.",
+         UnitContext(label="Điểm c Khoản 1 Điều 4", anchor="dieu-4.khoan-1.diem-c")),
+        ("3. Doanh nghiệp lớn được hỗ trợ bằng 50% mức quy định tại khoản 1 Điều này.",
+         UnitContext(label="Khoản 3 Điều 4", anchor="dieu-4.khoan-3")),
+    ]
+    derived = [m for m in extract_document(units) if m.anchor == "dieu-4.khoan-3"]
+    assert [(m.cap_vnd, m.beneficiary_groups) for m in derived] == [
+        (45_000_000, [["lon"]]), (60_000_000, [["lon", "phu_nu_lam_chu"]])]
+
+
 def test_unresolved_relative_level_is_still_a_measure():
     [measure] = extract_measures("Doanh nghiệp lớn được hỗ trợ bằng 50% mức quy định tại khoản 1 Điều 7.",
                                  UnitContext(label="Khoản 2 Điều 5"))
