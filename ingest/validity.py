@@ -1,5 +1,11 @@
 """Read from a document's own words when it takes effect, when it ends, and what it does to
-other documents: replaces, repeals, amends, guides, implements, is based on, consolidates."""
+other documents: replaces, repeals, amends, guides, implements, is based on, consolidates.
+
+A little over 400 lines: the sentence forms of dates and of the seven relations read one
+unit at a time, with the lead-in ("Bãi bỏ các văn bản sau:") carried to the units under it;
+the stored facts are validity_model.py, lists of units ("khoản 3 và khoản 4 Điều 27")
+unit_lists.py.
+"""
 
 from __future__ import annotations
 
