@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import partial
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
 from ingest.document import meta_display_name
 
 from .corpus_validity import STATUS_CODES, configured_day
+from .links import url_with
 from .query import QueryError
 from .status import LABELS
 
@@ -115,16 +117,6 @@ def documents_page():
     listing = list_documents(_generation(), **args)
     pages = max(1, (listing["total"] + args["per_page"] - 1) // args["per_page"])
     return render_template("documents.html", listing=listing, args=args, pages=pages, labels=FILTER_LABELS,
-                           status_labels=LABELS, url_with=_url_with)
+                           status_labels=LABELS, url_with=partial(url_with, "documents.documents_page"))
 
 
-def _url_with(**changes) -> str:
-    params = {k: v for k, v in request.args.items() if v}
-    for key, value in changes.items():
-        if value in (None, ""):
-            params.pop(key, None)
-        else:
-            params[key] = value
-    if "page" not in changes:
-        params.pop("page", None)
-    return url_for("documents.documents_page", **params)

@@ -1,7 +1,7 @@
 """The relationship map ("Lược đồ") of one document, rendered on the server as plain HTML: the
 document in the middle, the documents it rests on to one side and those acting on it to the
 other, in labelled groups. No script and no inline style (the CSP forbids both): the classes
-are styled by RELATION_MAP_CSS, and without it the map reads as nested lists."""
+are styled by the .relation-map rules of static/style.css (no inline style: the CSP forbids it)."""
 
 from __future__ import annotations
 
@@ -28,21 +28,6 @@ TYPE_LABELS = {
     "replaces": "thay thế", "repeals": "bãi bỏ", "amends": "sửa đổi, bổ sung", "guides": "hướng dẫn",
     "implements": "thực hiện", "based_on": "căn cứ", "consolidates": "hợp nhất",
 }
-RELATION_MAP_CSS = """
-.relation-map { display: grid; grid-template-columns: 1fr minmax(10rem, 16rem) 1fr; gap: 1rem; align-items: center; }
-.relation-map .side { display: flex; flex-direction: column; gap: .75rem; }
-.relation-map .group { border: 1px solid #ccd; border-radius: 6px; padding: .5rem .75rem; }
-.relation-map .group h3 { font-size: .9rem; margin: 0 0 .35rem; }
-.relation-map .group ul { list-style: none; margin: 0; padding: 0; }
-.relation-map .group li { margin: .25rem 0; }
-.relation-map .center { border: 2px solid #245; border-radius: 8px; padding: .75rem; text-align: center; font-weight: 600; }
-.relation-map .relation, .relation-map .status { color: #556; font-size: .85rem; font-weight: normal; }
-.relation-map .upstream .group { border-right-width: 4px; }
-.relation-map .downstream .group { border-left-width: 4px; }
-@media (max-width: 480px) { .relation-map { grid-template-columns: 1fr; } .relation-map .center { order: -1; } }
-"""
-
-
 def edges(doc_key: str, docs: dict[str, ValidityFacts], *, index: RelationIndex | None = None,
           doc_url: Callable[[str], str] | None = None, ref_url: Callable[[str], str] | None = None,
           statuses: dict[str, Status] | None = None) -> list[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from flask import (Blueprint, Flask, abort, current_app, jsonify, render_template, request,
@@ -17,6 +18,7 @@ from ingest.references import number_key
 from .cited_numbers import ref_url
 from .corpus_validity import configured_day
 from .document_list_views import newest_documents
+from .links import url_with
 from .query import QueryError
 from .search import FACETS, MAX_PAGE, PER_PAGE, search
 from .status import LABELS as STATUS_LABELS
@@ -89,7 +91,7 @@ def search_page():
     home = not args["q"] and not any(args["filters"].values())
     return render_template(
         "search.html", result=result, groups=groups, args=args, facet_labels=FACET_LABELS,
-        pages=min(pages, MAX_PAGE), snippet=Markup, url_with=_url_with, status_labels=STATUS_LABELS,
+        pages=min(pages, MAX_PAGE), snippet=Markup, url_with=partial(url_with, "web.search_page"), status_labels=STATUS_LABELS,
         support=question_cards(handle().generation(), args["q"]),
         newest=newest_documents(handle().generation(), NEWEST_ON_HOME, args["as_of"]) if home else [],
     )
@@ -98,18 +100,6 @@ def search_page():
 def _hit_doc_name(hit: Hit) -> str:
     meta = DocMeta(doc_type=hit.doc_type, number=hit.doc_number, title=hit.title)
     return meta_display_name(meta)
-
-
-def _url_with(**changes) -> str:
-    params = {k: v for k, v in request.args.items() if v}
-    for key, value in changes.items():
-        if value in (None, ""):
-            params.pop(key, None)
-        else:
-            params[key] = value
-    if "page" not in changes:
-        params.pop("page", None)
-    return url_for("web.search_page", **params)
 
 
 def document_data(doc_id: str) -> dict:

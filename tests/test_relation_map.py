@@ -1,13 +1,14 @@
 """The relationship map of one document: every edge, links, escaping (VĂN BẢN MẪU, numbers 9xxx)."""
 
 import re
+from pathlib import Path
 from datetime import date
 
 from markupsafe import Markup
 
 from ingest.model import DocMeta
 from ingest.validity import UnitText, extract_validity
-from search_app.relation_map import RELATION_MAP_CSS, edges, render_relation_map
+from search_app.relation_map import edges, render_relation_map
 from search_app.status import compute_status
 
 
@@ -96,4 +97,5 @@ def test_out_of_corpus_document_has_its_map_by_number_key():
 def test_no_relations_no_map_and_css_stacks_on_a_phone():
     docs = {"a": doc("Công văn", "9455/SKHCN", "2025-03-05", [])}
     assert render_relation_map("a", docs) == ""
-    assert re.search(r"@media \(max-width: 480px\) \{ \.relation-map \{ grid-template-columns: 1fr;", RELATION_MAP_CSS)
+    css = (Path(__file__).parent.parent / "search_app" / "static" / "style.css").read_text(encoding="utf-8")
+    assert re.search(r"@media \(max-width: 480px\) \{ \.relation-map \{ grid-template-columns: 1fr;", css)
