@@ -108,7 +108,7 @@ def _parse_index_publish(report: Report, writer: GenerationWriter | None, jobs: 
                     f.relpath, "indexed", job.doc_id, seconds=seconds / len(job.files),
                     pages=sum(1 for source, _, _ in result.pages if source == f.relpath),
                     units=result.units, pages_without_text=empty if f is job.files[0] else [],
-                    warnings=_file_warnings(f, result.warnings),
+                    warnings=_file_warnings(f, result.warnings), coverage=result.coverage,
                 ))
         else:
             failed_path, reason = result

@@ -18,6 +18,7 @@ class FileOutcome:
     units: int = 0
     pages_without_text: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # e.g. a page whose OCR timed out
+    coverage: float | None = None  # characters of the text in exactly one indexed unit / all
 
 
 @dataclass
@@ -56,7 +57,8 @@ class Report:
                 "step": self.error.step, "path": self.error.path, "message": str(self.error),
             },
             "files": [
-                {k: v for k, v in vars(f).items() if v not in ("", [], 0, 0.0) or k in ("path", "outcome")}
+                {k: v for k, v in vars(f).items()
+                 if v not in ("", [], 0, 0.0, None) or k in ("path", "outcome") or (k == "coverage" and v is not None)}
                 for f in self.files
             ],
         }

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import analysis
 from .caches import SpanCache, extract_cached
 from .catalog import catalog_entry
-from .document import build_document
+from .document import build_document, coverage
 from .extract import ExtractedFile, ExtractionError
 from .faults import WriteFailed
 from .index import GenerationWriter, SegmentSink
@@ -38,13 +38,14 @@ class Parsed:
     pages: list[tuple[str, int, bool]]  # (source, number, empty)
     in_segment: bool  # indexed by a parser process into its own segment
     warnings: list[str]  # pages left unread (an OCR timeout), per source file
+    coverage: float  # share of the text's characters in exactly one indexed unit (document.coverage)
 
 
 def _summary(document: Document, in_segment: bool) -> Parsed:
     return Parsed(
         document.doc_id, document.sources, document.content_hash, catalog_entry(document),
         len(document.units), [(p.source, p.number, p.empty) for p in document.pages], in_segment,
-        list(document.warnings),
+        list(document.warnings), round(coverage(document), 4),
     )
 
 

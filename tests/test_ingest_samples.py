@@ -100,6 +100,8 @@ def test_second_run_parses_nothing_and_changes_are_incremental(tmp_path):
     index_dir = tmp_path / "index"
     first = run_ingest(corpus, index_dir, progress=False)
     assert first.counts == {"indexed": SAMPLE_COUNT, "unchanged": 0, "removed": 0, "failed": 0}
+    # every line of every sample, attachments included, is in exactly one indexed unit
+    assert {f.path: f.coverage for f in first.files} == {f.path: 1.0 for f in first.files}
     generation = first.generation
 
     second = run_ingest(corpus, index_dir, progress=False)
