@@ -45,6 +45,8 @@ def _search_args() -> dict:
         page=page,
         per_page=per_page,
         sort=args.get("sort", "relevance") or "relevance",
+        group=args.get("group", "document") or "document",
+        doc=args.get("doc", ""),
     )
 
 
@@ -57,7 +59,9 @@ def _search_json(result) -> dict:
         "sort": request.args.get("sort", "relevance") or "relevance",
         "timed_out": result.timed_out,
         "generation": result.generation,
+        "group": request.args.get("group", "document") or "document",
         "hits": [hit.to_dict() for hit in result.hits],
+        "more": result.more,
         "facets": result.facets,
         "cited_number": [c.to_dict() for c in result.cited_numbers] or None,
         "support": question_measures(handle().generation(), request.args.get("q", "")),
@@ -80,7 +84,7 @@ def search_page():
             groups[-1]["hits"].append(hit)
         else:
             groups.append({"doc_id": hit.doc_id, "hits": [hit], "name": _hit_doc_name(hit)})
-    pages = (result.total + result.per_page - 1) // result.per_page
+    pages = result.pages
     return render_template(
         "search.html", result=result, groups=groups, args=args, facet_labels=FACET_LABELS,
         pages=min(pages, MAX_PAGE), snippet=Markup, url_with=_url_with,
