@@ -76,7 +76,7 @@ def merged_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
     nghiệp", not one per syllable."""
     out: list[tuple[int, int]] = []
     for start, end in spans:
-        if out and not text[out[-1][1] : start].strip(" \t\u00a0"):
+        if out and not text[out[-1][1] : start].strip():
             out[-1] = (out[-1][0], end)
         else:
             out.append((start, end))

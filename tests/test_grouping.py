@@ -20,7 +20,7 @@ def api(client, **params):
 
 # (doc of each candidate, best first) → documents of page 1 in the order shown, page 2
 PAGES = [
-    ("AAAAAB", 10, ["A", "A", "A", "B"], ["A", "A", "A"]),
+    ("AAAAAB", 10, ["A", "A", "A", "B"], ["A", "A"]),
     ("ABAAAAC", 10, ["A", "A", "A", "B", "C"], ["A", "A"]),
     ("AB", 1, ["A"], ["B"]),
 ]
@@ -34,8 +34,7 @@ def test_page_one_caps_each_document_and_later_pages_hold_the_rest(docs, per_pag
     assert [d for _, d in one.items] == first
     assert [d for _, d in two.items] == second
     assert one.more.get("A", 0) == docs.count("A") - first.count("A")
-    shown = [c for c in one.items + two.items]
-    assert sorted(shown) == ranked[: len(shown)] or len(shown) == len(ranked)
+    assert sorted(one.items + two.items) == ranked  # every clause once
 
 
 def test_pure_score_order_is_unchanged():
@@ -69,7 +68,6 @@ def test_group_none_is_score_order(client):
     hits = api(client, q="hỗ trợ doanh nghiệp nhỏ và vừa", group="none", per_page=50)["hits"]
     scores = [h["score"] for h in hits]
     assert len(hits) > 10 and scores == sorted(scores, reverse=True)
-    assert len({h["doc_id"] for h in hits[:3]}) >= 1
 
 
 def test_unknown_group_is_refused(client):
