@@ -8,9 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # indexes corpus/ twice (~40 s)
+
 ROOT = Path(__file__).resolve().parent.parent
-# Measured (bench/README.md): 0.935 all questions (page order); minus a margin for changes in
-# tokenization that should not fail the build on their own.
+# Measured (bench/README.md): 0.935 on all 136, 0.942 on the 39 plan questions (page order);
+# minus a margin so that a small change in tokenization does not fail the build on its own.
 MIN_MRR = 0.90
 MIN_PLANS_MRR = 0.90
 
