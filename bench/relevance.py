@@ -241,8 +241,10 @@ def ours_ranked(handle, question: str, doc_map: dict, k: int) -> list[tuple[str,
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--law", required=True, type=Path)
-    ap.add_argument("--queries", required=True, type=Path)
+    ap.add_argument("--law", type=Path)
+    ap.add_argument("--queries", type=Path)
+    ap.add_argument("--clauses", type=Path, help="clause questions (TOML) over corpus/: bench/clause_relevance.py")
+    ap.add_argument("--plans-only", action="store_true", help="with --clauses: only the questions on plans")
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--limit", type=int, default=0, help="only the first N questions")
     ap.add_argument("--only-needed-laws", action="store_true",
@@ -253,6 +255,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--misses", type=Path, help="write per-question ranks as JSON lines here")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
+    if args.clauses:
+        from bench.clause_relevance import run as run_clauses
+
+        print(run_clauses(args.clauses, args.k, args.plans_only, quiet=args.quiet))
+        return 0
+    if not (args.law and args.queries):
+        ap.error("--law and --queries (or --clauses)")
 
     laws = json.loads(args.law.read_text(encoding="utf-8"))
     questions = json.loads(args.queries.read_text(encoding="utf-8"))

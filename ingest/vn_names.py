@@ -158,8 +158,8 @@ def sentence_case(text: str, extra_names: tuple[str, ...] = ()) -> str:
         text = _PROPER_NAME_RE.sub(lambda m: _CANONICAL[m.group(1).lower()], text)
         text = _PLACE_AFTER_LEVEL_RE.sub(lambda m: f"{m.group(1)} {province(m.group(2))}", text)
         text = _LOCAL_BODY_NAME_RE.sub(lambda m: m.group(1).capitalize() + m.group(2).capitalize(), text)
-        if extra_names:
-            names = {n.lower(): n for n in extra_names if n}
+        names = {n.lower(): n for n in extra_names if n.strip()}
+        if names:  # no names would make a pattern that matches the empty string
             text = _name_pattern(names.values()).sub(lambda m: names[m.group(1).lower()], text)
     return text[:1].upper() + text[1:]
 

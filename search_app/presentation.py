@@ -66,9 +66,20 @@ def snippet(text: str, terms: HighlightTerms, width: int = 40) -> Markup:
     char_end = spans[end_token - 1][1] if end_token < len(spans) else len(text)
     pieces = ["… " if char_start > 0 else ""]
     pos = char_start
-    for s, e, _ in found:
-        if char_start <= s and e <= char_end:
-            pieces += [escape(text[pos:s]), "<mark>", escape(text[s:e]), "</mark>"]
-            pos = e
+    for s, e in merged_spans(text, [(s, e) for s, e, _ in found if char_start <= s and e <= char_end]):
+        pieces += [escape(text[pos:s]), "<mark>", escape(text[s:e]), "</mark>"]
+        pos = e
     pieces += [escape(text[pos:char_end]), " …" if char_end < len(text) else ""]
     return Markup(" ".join("".join(pieces).split()))  # escaped above: only <mark> is markup
+
+
+def merged_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in order, those separated only by spaces joined: one mark for "hỗ trợ doanh
+    nghiệp", not one per syllable."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and not text[out[-1][1] : start].strip():
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out

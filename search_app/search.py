@@ -19,6 +19,7 @@ from .cited_numbers import CitedNumber, cited_numbers
 from .corpus_validity import STATUS_CODES
 from .engine import Deadline, Engine
 from .generations import IndexHandle
+from .grouping import GROUPS, page_of
 from .presentation import make_hit
 from .query import QueryError, build_query, parse_query
 from .querytree import Everything
@@ -43,6 +44,8 @@ class SearchResult:
     seconds: float = 0.0
     generation: str = ""
     cited_numbers: list[CitedNumber] = field(default_factory=list)  # named, cited, not held
+    more: dict[str, int] = field(default_factory=dict)  # doc_id → its clauses not on page 1
+    pages: int = 0
 
 
 def search(
@@ -53,20 +56,26 @@ def search(
     per_page: int = PER_PAGE,
     sort: str = "relevance",
     as_of: date | None = None,
+    group: str = "document",
+    doc: str = "",
 ) -> SearchResult:
-    """`as_of`: the day of the documents' status (its filter, facet and each hit's); default today."""
+    """`as_of`: the day of the documents' status (its filter, facet and each hit's); default
+    today. `group`: "document" (the page's order, grouping.py) or "none" (score order); `doc`:
+    only the clauses of that document (its doc_id)."""
     started = time.monotonic()
     if page < 1 or page > MAX_PAGE:
         raise QueryError(f"Trang phải từ 1 đến {MAX_PAGE}.")
     if sort not in ("relevance", "newest"):
         raise QueryError("Cách sắp xếp không hợp lệ (relevance hoặc newest).")
+    if group not in GROUPS:
+        raise QueryError("Cách nhóm kết quả không hợp lệ (document hoặc none).")
     filters = {k: v for k, v in (filters or {}).items() if v and k in FACETS}
     if filters.get("status", STATUS_CODES[0]) not in STATUS_CODES:
         raise QueryError("Hiệu lực (status) phải là một trong: " + ", ".join(STATUS_CODES) + ".")
     result = SearchResult(query=q, page=page, per_page=per_page)
     gen = handle.generation()
     parsed = parse_query(q)
-    if gen is None or (parsed.is_empty and not filters):
+    if gen is None or (parsed.is_empty and not filters and not doc):
         return result
     result.generation = gen.name
     result.cited_numbers = cited_numbers(gen, parsed.number_keys)
@@ -83,6 +92,8 @@ def search(
             matched &= (status_codes == value)[engine.record_doc]
         else:
             matched[~_term_mask(engine, searcher, FACET_FIELDS[name], value)] = False
+    if doc:
+        matched &= engine.record_doc == (engine.doc_ids.index(doc) if doc in engine.doc_ids else -2)
     records = np.flatnonzero(matched)
     result.timed_out = deadline.expired
 
@@ -126,11 +137,12 @@ def search(
 
     kept = _collapse_nested(candidates)
     result.total = len(kept)
-    start = (page - 1) * per_page
+    shown = page_of(kept, lambda c: c[2], page, per_page, "none" if doc else group)
+    result.more, result.pages = shown.more, shown.pages
     terms = parsed.highlight_terms
-    result.hits = _grouped([make_hit(fmt.stored_fields(searcher, record), score, gen.entry(doc_id), terms,
-                                     gen.status(doc_id, as_of))
-                            for record, score, doc_id, _ in kept[start : start + per_page]])
+    result.hits = [make_hit(fmt.stored_fields(searcher, record), score, gen.entry(doc_id), terms,
+                            gen.status(doc_id, as_of))
+                   for record, score, doc_id, _ in shown.items]
     result.seconds = time.monotonic() - started
     return result
 
@@ -167,11 +179,3 @@ def _collapse_nested(candidates: list[tuple]) -> list[tuple]:
         covered.update((doc_id, a) for a in ancestors)
         kept.append(candidate)
     return kept
-
-
-def _grouped(hits: list[Hit]) -> list[Hit]:
-    """Best clauses of each document together, documents in order of their best clause."""
-    order: dict[str, int] = {}
-    for i, hit in enumerate(hits):
-        order.setdefault(hit.doc_id, i)
-    return [hit for _, hit in sorted(enumerate(hits), key=lambda ih: (order[ih[1].doc_id], ih[0]))]

@@ -52,6 +52,8 @@ def _search_args() -> dict:
         per_page=per_page,
         sort=args.get("sort", "relevance") or "relevance",
         as_of=configured_day(current_app.config),
+        group=args.get("group", "document") or "document",
+        doc=args.get("doc", ""),
     )
 
 
@@ -64,7 +66,9 @@ def _search_json(result) -> dict:
         "sort": request.args.get("sort", "relevance") or "relevance",
         "timed_out": result.timed_out,
         "generation": result.generation,
+        "group": request.args.get("group", "document") or "document",
         "hits": [hit.to_dict() for hit in result.hits],
+        "more": result.more,
         "facets": result.facets,
         "cited_number": [c.to_dict() for c in result.cited_numbers] or None,
         "support": question_measures(handle().generation(), request.args.get("q", "")),
@@ -87,7 +91,7 @@ def search_page():
             groups[-1]["hits"].append(hit)
         else:
             groups.append({"doc_id": hit.doc_id, "hits": [hit], "name": _hit_doc_name(hit)})
-    pages = (result.total + result.per_page - 1) // result.per_page
+    pages = result.pages
     home = not args["q"] and not any(args["filters"].values())
     return render_template(
         "search.html", result=result, groups=groups, args=args, facet_labels=FACET_LABELS,

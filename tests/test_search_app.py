@@ -30,7 +30,7 @@ def test_question_finds_the_decision_clause_with_citation(client):
     assert hit["doc_number"] == "9322/QĐ-TTg" and hit["doc_type"] == "Quyết định"
     assert hit["issued"] == "2024-08-31" and hit["page"] == 2 and hit["unit"] == "Điểm a Khoản 2 Điều 1"
     assert hit["url"] == "/documents/qd-9322-ttg-chuong-trinh-nang-suat#dieu-1.khoan-2.diem-a"
-    assert "<mark>ISO</mark>" in hit["snippet"]
+    assert re.search(r"<mark>[^<]*\bISO\b[^<]*</mark>", hit["snippet"])
 
 
 def test_question_without_diacritics_finds_the_same_top_clause(client):
@@ -42,7 +42,7 @@ def test_question_without_diacritics_finds_the_same_top_clause(client):
     assert DECISION_POINT in [h["citation"] for h in plain[:5]]
     # highlighting works on the accented text for an unaccented query
     hit = next(h for h in plain if h["citation"] == DECISION_POINT)
-    assert "<mark>chứng</mark> <mark>nhận</mark>" in hit["snippet"]
+    assert re.search(r"<mark>[^<]*chứng nhận[^<]*</mark>", hit["snippet"])  # one mark
 
 
 def test_exact_accents_rank_first(client):
@@ -70,7 +70,7 @@ def test_quoted_phrase_is_required(client):
     hits = api(client, q='"chuỗi cung ứng"')["hits"]
     assert hits
     for hit in hits:
-        assert re.search(r"<mark>chuỗi</mark>\s+<mark>cung</mark>\s+<mark>ứng</mark>", hit["snippet"]), hit
+        assert "<mark>chuỗi cung ứng</mark>" in hit["snippet"], hit
     assert api(client, q='"ứng cung chuỗi"')["total"] == 0
 
 
