@@ -3,7 +3,8 @@
 Layout of an index directory:
 
     CURRENT              name of the published generation ("gen-000007")
-    gen-000007/          index segments, docs/<doc_id>.json, manifest.json, catalog.json
+    gen-000007/          index segments, postings/ (derived from them: postings_file.py),
+                         docs/<doc_id>.json, manifest.json, catalog.json
     cache/               extraction results keyed by file content hash
     ingest.lock          held by the running batch job
 
@@ -26,6 +27,7 @@ from .document import meta_display_name, unit_segmented_text
 from .indexformat import WordsField, schema_matches  # noqa: F401
 from .indexformat_write import RecordWriter
 from .model import Document, Unit
+from .postings_file import build_derived
 from .references import number_key
 
 CURRENT_FILE = "CURRENT"
@@ -148,6 +150,7 @@ class GenerationWriter:
 
     def publish(self, manifest: dict, catalog: dict) -> Path:
         self.writer.commit(self.segments)
+        build_derived(self.tmp)  # the postings laid out for the servers: published with the segments
         _write_json(self.tmp / "manifest.json", manifest)
         _write_json(self.tmp / "catalog.json", catalog)
         _fsync_tree(self.tmp)

@@ -51,6 +51,21 @@ def search(
     per_page: int = PER_PAGE,
     sort: str = "relevance",
 ) -> SearchResult:
+    """A read error in the served generation (a damaged segment) refuses it: the search runs
+    again on the generation served instead (`IndexHandle.refuse`)."""
+    gen = handle.generation()
+    try:
+        return _search(handle, gen, q, filters, page, per_page, sort)
+    except QueryError:
+        raise
+    except fmt.READ_ERRORS as exc:
+        if gen is None:
+            raise
+        return _search(handle, handle.refuse(gen, exc), q, filters, page, per_page, sort)
+
+
+def _search(handle: IndexHandle, gen, q: str, filters: dict[str, str] | None, page: int, per_page: int,
+            sort: str) -> SearchResult:
     started = time.monotonic()
     if page < 1 or page > MAX_PAGE:
         raise QueryError(f"Trang phải từ 1 đến {MAX_PAGE}.")
@@ -58,7 +73,6 @@ def search(
         raise QueryError("Cách sắp xếp không hợp lệ (relevance hoặc newest).")
     filters = {k: v for k, v in (filters or {}).items() if v and k in FACET_FIELDS}
     result = SearchResult(query=q, page=page, per_page=per_page)
-    gen = handle.generation()
     parsed = parse_query(q)
     if gen is None or (parsed.is_empty and not filters):
         return result
