@@ -24,6 +24,8 @@ def create_app(index_dir: str | os.PathLike | None = None, corpus_dir: str | os.
     app.json.ensure_ascii = False
     cache_bytes_from_env()  # a bad SEARCH_CACHE_MB stops the app at start, not at a search
     app.extensions["index"] = IndexHandle(Path(app.config["INDEX_DIR"]))
+    if app.config.get("OPEN_AT_START"):  # gunicorn --preload: opened once, before the workers fork
+        app.extensions["index"].generation()
 
     from . import ref_views, support_views, views
 
