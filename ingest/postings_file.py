@@ -11,6 +11,9 @@ Layout, inside a generation directory (written before it is published, removed w
     postings/<segment id>/<field>.ids.npy          int32: record numbers in the segment
     postings/<segment id>/<field>.tfs.npy          float32: term frequencies (Whoosh's weights)
     postings/<segment id>/<field>.lengths.npy      uint8: the field length code of each record
+    postings/<segment id>/<field>.folded.npy       int32: term numbers in the order of their
+                                                   accent-folded form (words fields): the
+                                                   spellings of "hoa_binh" are one range
 
 Whoosh stays the index of record: the files are derived from its segments (read through
 `indexformat_read`) and rebuilt from them. One folder per segment: Whoosh never changes a
@@ -19,7 +22,6 @@ segment, so a new generation (hard links of the previous one) rebuilds only its 
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import json
 import logging
@@ -33,12 +35,13 @@ import numpy as np
 
 from . import indexformat_read as fmt
 from .indexformat import LENGTH_OF_CODE, open_index
+from .textnorm import fold
 
 log = logging.getLogger(__name__)
 
 FOLDER = "postings"
 MANIFEST = "manifest.json"
-FORMAT = 1
+FORMAT = 2  # 2: folded order of the words fields
 _LENGTH_OF_CODE = np.array(LENGTH_OF_CODE, dtype=np.float32)
 _EMPTY_IDS = np.empty(0, dtype=np.int32)
 _EMPTY_TFS = np.empty(0, dtype=np.float32)
@@ -100,6 +103,8 @@ def _write_segment(searcher, segment: fmt.Segment, folder: Path) -> None:
         }
         if scorable:
             arrays["lengths"] = fmt.segment_length_codes(searcher, segment.id, field)
+            folded = [fold(term.decode("utf-8")) for term in terms]
+            arrays["folded"] = np.array(sorted(range(len(terms)), key=folded.__getitem__), dtype=np.int32)
         for kind, array in arrays.items():
             name = f"{field}.{kind}.npy"
             np.save(tmp / name, array, allow_pickle=False)
@@ -163,31 +168,55 @@ class _SegmentField:
     """One field of one segment, memory-mapped."""
 
     def __init__(self, folder: Path, field: str, facts: dict):
-        def load(kind):
-            return np.load(folder / f"{field}.{kind}.npy", mmap_mode="r", allow_pickle=False)
+        def load(kind):  # as a plain array over the mapping: numpy's memmap class is slow to slice
+            return np.load(folder / f"{field}.{kind}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
 
         self.terms, self.term_starts, self.post_starts = load("terms"), load("term_starts"), load("post_starts")
         self.ids, self.tfs = load("ids"), load("tfs")
         self.lengths = load("lengths") if facts["scorable"] else None
+        self.folded_order = memoryview(load("folded")) if facts["scorable"] else None
         self.count = facts["terms"]
         self.total_length = facts["total_length"]
-
-    def __len__(self) -> int:
-        return self.count
-
-    def __getitem__(self, i: int) -> bytes:  # term i: what bisect searches
-        return self.terms[self.term_starts[i] : self.term_starts[i + 1]].tobytes()
+        # Memory views of the same mapped pages: indexing one costs a tenth of a numpy memmap's.
+        self._blob, self._term_starts = memoryview(self.terms), memoryview(self.term_starts)
+        self._post_starts = memoryview(self.post_starts)
 
     def all_terms(self) -> Iterator[bytes]:
         blob, starts = self.terms.tobytes(), self.term_starts.tolist()
         return (blob[starts[i] : starts[i + 1]] for i in range(self.count))
 
     def find(self, term: bytes) -> int:
-        i = bisect.bisect_left(self, term)
-        return i if i < self.count and self[i] == term else -1
+        """The number of `term` in the field's term order, or -1 (a binary search)."""
+        blob, starts = self._blob, self._term_starts
+        lo, hi = 0, self.count
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if bytes(blob[starts[mid] : starts[mid + 1]]) < term:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < self.count and bytes(blob[starts[lo] : starts[lo + 1]]) == term else -1
+
+    def term(self, i: int) -> str:
+        return bytes(self._blob[self._term_starts[i] : self._term_starts[i + 1]]).decode("utf-8")
+
+    def spellings(self, folded: str) -> list[str]:
+        """The terms whose accent-folded form is `folded` (a binary search in folded order)."""
+        order, lo, hi = self.folded_order, 0, self.count
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if fold(self.term(order[mid])) < folded:
+                lo = mid + 1
+            else:
+                hi = mid
+        found = []
+        while lo < self.count and fold(term := self.term(order[lo])) == folded:
+            found.append(term)
+            lo += 1
+        return found
 
     def postings(self, i: int) -> tuple[np.ndarray, np.ndarray]:
-        start, end = self.post_starts[i], self.post_starts[i + 1]
+        start, end = self._post_starts[i], self._post_starts[i + 1]
         return self.ids[start:end], self.tfs[start:end]
 
 
@@ -231,12 +260,12 @@ class DerivedPostings:
                 yield term.decode("utf-8")
                 previous = term
 
-    def document_frequency(self, field: str, text: str) -> int:
-        term, df = text.encode("utf-8"), 0
-        for _, part in self._fields.get(field, ()):
-            if (i := part.find(term)) >= 0:
-                df += int(part.post_starts[i + 1] - part.post_starts[i])
-        return df
+    def spellings(self, field: str, folded: str) -> list[str] | None:
+        """The terms of a words field that fold to `folded`, in order (None: not a words field)."""
+        parts = self._fields.get(field, ())
+        if not parts or parts[0][1].folded_order is None:
+            return None
+        return sorted({term for _, part in parts for term in part.spellings(folded)})
 
     def total_field_length(self, field: str) -> int:
         return sum(part.total_length for _, part in self._fields.get(field, ()))
@@ -312,8 +341,8 @@ class WhooshPostings:
     def terms(self, field: str) -> Iterator[str]:
         return fmt.terms(self.searcher, field)
 
-    def document_frequency(self, field: str, text: str) -> int:
-        return fmt.document_frequency(self.searcher, field, text)
+    def spellings(self, field: str, folded: str) -> None:
+        return None  # no folded order: the engine finds them from the syllables
 
     def total_field_length(self, field: str) -> int:
         return fmt.total_field_length(self.searcher, field)

@@ -125,7 +125,9 @@ def test_damaged_derived_file_refuses_the_generation_when_it_cannot_be_rebuilt(s
     first = current_generation(index_dir).name
     add_phrase_and_reindex(corpus, index_dir)
     second = current_generation(index_dir)
-    damage(derived_file(second, "bigrams.tfs.npy"))
+    # a segment of its own (the others are hard links shared with the first generation)
+    own = next(p for p in (second / FOLDER).iterdir() if not (index_dir / first / FOLDER / p.name).exists())
+    damage(own / "bigrams.tfs.npy")
     client = create_app(index_dir=index_dir, corpus_dir=corpus).test_client()
     with index_lock(index_dir), caplog.at_level(logging.ERROR):  # a batch job running: not rebuilt
         responses = [client.get(path) for path in ("/", "/?q=kế+hoạch", "/api/search?q=kế+hoạch", "/api/health")]
