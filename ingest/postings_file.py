@@ -267,6 +267,17 @@ class DerivedPostings:
             return None
         return sorted({term for _, part in parts for term in part.spellings(folded)})
 
+    def record_terms(self, field: str) -> tuple[list[str], np.ndarray]:
+        """For a field of one term per record (doc_id, anchor): its terms, and the number of
+        each record's term in that list (-1: none)."""
+        terms = list(self.terms(field))
+        number = {term: i for i, term in enumerate(terms)}
+        per_record = np.full(self.size, -1, dtype=np.int32)
+        for offset, part in self._fields.get(field, ()):
+            global_number = np.array([number[part.term(i)] for i in range(part.count)], dtype=np.int32)
+            per_record[offset + part.ids] = np.repeat(global_number, np.diff(part.post_starts))
+        return terms, per_record
+
     def total_field_length(self, field: str) -> int:
         return sum(part.total_length for _, part in self._fields.get(field, ()))
 
@@ -340,6 +351,13 @@ class WhooshPostings:
 
     def terms(self, field: str) -> Iterator[str]:
         return fmt.terms(self.searcher, field)
+
+    def record_terms(self, field: str) -> tuple[list[str], np.ndarray]:
+        terms = list(fmt.terms(self.searcher, field)) if self.has_field(field) else []
+        per_record = np.full(self.record_count(), -1, dtype=np.int32)
+        for i, term in enumerate(terms):
+            per_record[fmt.postings(self.searcher, field, term)[0]] = i
+        return terms, per_record
 
     def spellings(self, field: str, folded: str) -> None:
         return None  # no folded order: the engine finds them from the syllables

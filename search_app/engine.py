@@ -135,13 +135,12 @@ class Engine:
         self._lock = threading.Lock()
         self.live = np.ones(self.size, dtype=bool)
         self.live[source.deleted_records()] = False
-        # The document of each record, as an index into `doc_ids`.
-        self.doc_ids: list[str] = []
-        self.record_doc = np.full(self.size, -1, dtype=np.int32)
-        for doc_id in source.terms("doc_id"):
-            ids, _, _ = self._postings(source, "doc_id", doc_id)
-            self.record_doc[ids] = len(self.doc_ids)
-            self.doc_ids.append(doc_id)
+        # The document and the anchor of each record, as indexes into `doc_ids` and `anchors`.
+        self.doc_ids, self.record_doc = source.record_terms("doc_id")
+        self.anchors, self.record_anchor = source.record_terms("anchor")
+
+    def anchor_of(self, record: int) -> str:
+        return self.anchors[self.record_anchor[record]]
 
     def _source(self, searcher):
         return self.postings if self.postings is not None else WhooshPostings(searcher)

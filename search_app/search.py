@@ -113,14 +113,13 @@ def _search(handle: IndexHandle, gen, q: str, filters: dict[str, str] | None, pa
     else:
         order = np.lexsort((records, -record_scores))
     order = order[:wanted]
-    anchor_of = fmt.stored_value_reader(searcher, "anchor")
     candidates = []  # (record, score, doc_id, anchor), best first
     for record, score in zip(records[order].tolist(), record_scores[order].tolist()):
         if long_phrases:
             text = fold(fmt.stored_fields(searcher, record)["text"]).lower()
             if not all(p.search(text) for p in long_phrases):
                 continue
-        candidates.append((record, score, engine.doc_ids[engine.record_doc[record]], anchor_of(record)))
+        candidates.append((record, score, engine.doc_ids[engine.record_doc[record]], engine.anchor_of(record)))
         if len(candidates) == CANDIDATES:
             break
 
