@@ -26,12 +26,13 @@ index: install
 	$(PY) -m ingest --corpus $(CORPUS) --index $(INDEX) --report $(INDEX)/report.json || [ $$? -eq 1 ]
 
 # The workers share the index's derived postings through the page cache (memory-mapped), and
-# each picks up a new generation by itself: no restart after `make index`.
+# each picks up a new generation by itself: no restart after `make index`. No keep-alive: a
+# client's next request may go to another worker (a kept connection stays on one).
 run: index
 	@if [ "$(WORKERS)" = 0 ]; then $(MAKE) --no-print-directory serve-dev; else \
 	  echo "Serving http://127.0.0.1:$(PORT) ($(WORKERS) workers × $(THREADS) threads)"; \
 	  INDEX_DIR=$(INDEX) CORPUS_DIR=$(CORPUS) $(PY) -m gunicorn --preload --workers $(WORKERS) \
-	    --worker-class gthread --threads $(THREADS) --bind 127.0.0.1:$(PORT) \
+	    --worker-class gthread --threads $(THREADS) --keep-alive 0 --bind 127.0.0.1:$(PORT) \
 	    'search_app:create_app(OPEN_AT_START=True)'; fi
 
 run-dev: index serve-dev

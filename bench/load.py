@@ -165,13 +165,14 @@ DEFAULT_THREADS = 4  # per gunicorn worker, as `make run` (bench/README.md, scal
 
 
 def server_command(port: int, workers: int, threads: int = DEFAULT_THREADS) -> list[str]:
-    """`make run`'s command: gunicorn with `workers` processes; 0 workers: `make run-dev`'s
-    single waitress process."""
+    """`make run`'s command (keep it the same as the Makefile's): gunicorn with `workers`
+    processes; 0 workers: `make run-dev`'s single waitress process."""
     if workers == 0:
         return [sys.executable, "-m", "waitress", "--host=127.0.0.1", f"--port={port}", "--threads=8",
                 "--call", "search_app:create_app"]
     return [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(workers), "--worker-class", "gthread",
-            "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "search_app:create_app(OPEN_AT_START=True)"]
+            "--threads", str(threads), "--keep-alive", "0", "--bind", f"127.0.0.1:{port}",
+            "search_app:create_app(OPEN_AT_START=True)"]
 
 
 def serve(index: str, corpus: str, port: int, start_timeout: float = 30, workers: int | None = None,
