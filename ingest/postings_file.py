@@ -71,9 +71,9 @@ def build_derived(generation_dir: Path) -> list[str]:
                 _write_segment(searcher, segment, folder)
                 built.append(segment.id)
     wanted = {s.id for s in segments}
-    for folder in root.iterdir():
-        if folder.name not in wanted:
-            shutil.rmtree(folder, ignore_errors=True)
+    for path in root.iterdir():  # merged-away segments, and what servers derived for the last generation
+        if path.name not in wanted:
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
     return built
 
 
@@ -133,21 +133,42 @@ def _crc32(path: Path) -> int:
     return crc
 
 
+def write_arrays(folder: Path, arrays: dict[str, np.ndarray], meta: dict) -> None:
+    """Flat arrays with a manifest (`meta`, sizes, checksums), written aside and renamed into
+    place: what a server derives once per generation for the others (`open_arrays`)."""
+    tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    files = {}
+    for name, array in arrays.items():
+        np.save(tmp / f"{name}.npy", array, allow_pickle=False)
+        files[f"{name}.npy"] = _file_facts(tmp / f"{name}.npy")
+    (tmp / MANIFEST).write_text(json.dumps({"format": FORMAT, "meta": meta, "files": files}, ensure_ascii=False),
+                                encoding="utf-8")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.rename(tmp, folder)
+
+
+def open_arrays(folder: Path) -> tuple[dict, dict[str, np.ndarray]]:
+    """(meta, name → read-only mapped array) of `write_arrays`, verified; DamagedPostings if not."""
+    manifest = _verified_manifest(folder)
+    if manifest.get("format") != FORMAT:
+        raise DamagedPostings(f"{folder}: written in another format")
+    arrays = {name.removesuffix(".npy"): np.load(folder / name, mmap_mode="r", allow_pickle=False).view(np.ndarray)
+              for name in manifest["files"]}
+    return manifest["meta"], arrays
+
+
 # Checking
 
 
-def verify_segment(folder: Path, segment: fmt.Segment) -> dict:
-    """The manifest of a segment's postings folder once every file has the size and checksum
-    it lists; raises DamagedPostings naming what is wrong."""
+def _verified_manifest(folder: Path) -> dict:
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DamagedPostings(f"{folder}: no {MANIFEST}") from None
     except (OSError, ValueError) as exc:
         raise DamagedPostings(f"{folder / MANIFEST}: unreadable ({exc})") from None
-    if manifest.get("format") != FORMAT or manifest.get("segment_id") != segment.id \
-            or manifest.get("records") != segment.records:
-        raise DamagedPostings(f"{folder}: built from another segment or format than {segment.id}")
     for name, facts in manifest["files"].items():
         path = folder / name
         try:
@@ -158,6 +179,16 @@ def verify_segment(folder: Path, segment: fmt.Segment) -> dict:
             raise DamagedPostings(f"{path}: {size} bytes, {facts['size']} written")
         if _crc32(path) != facts["crc32"]:
             raise DamagedPostings(f"{path}: checksum differs from the one written")
+    return manifest
+
+
+def verify_segment(folder: Path, segment: fmt.Segment) -> dict:
+    """The manifest of a segment's postings folder once every file has the size and checksum
+    it lists; raises DamagedPostings naming what is wrong."""
+    manifest = _verified_manifest(folder)
+    if manifest.get("format") != FORMAT or manifest.get("segment_id") != segment.id \
+            or manifest.get("records") != segment.records:
+        raise DamagedPostings(f"{folder}: built from another segment or format than {segment.id}")
     return manifest
 
 
@@ -266,6 +297,23 @@ class DerivedPostings:
         if not parts or parts[0][1].folded_order is None:
             return None
         return sorted({term for _, part in parts for term in part.spellings(folded)})
+
+    def long_terms(self, field: str, min_postings: int) -> list[tuple[str, int]]:
+        """(term, postings) of the terms of a field with at least `min_postings` postings."""
+        parts = self._fields.get(field, ())
+        candidates = set()
+        for _, part in parts:  # a term long enough overall is long enough in one segment
+            lengths = np.diff(part.post_starts)
+            candidates.update(part.term(int(i)) for i in np.flatnonzero(lengths >= min_postings // len(parts)))
+        found = []
+        for term in sorted(candidates):
+            key, count = term.encode("utf-8"), 0
+            for _, part in parts:
+                if (i := part.find(key)) >= 0:
+                    count += part._post_starts[i + 1] - part._post_starts[i]
+            if count >= min_postings:
+                found.append((term, count))
+        return found
 
     def record_terms(self, field: str) -> tuple[list[str], np.ndarray]:
         """For a field of one term per record (doc_id, anchor): its terms, and the number of

@@ -36,8 +36,8 @@ from ingest.textnorm import fold
 from .querytree import AllOf, AnyOf, Everything, Phrase, Query, Term, WithOptional
 
 BM25_K1, BM25_B = 0.8, 0.75  # bench/relevance.py measures them
-DEFAULT_CACHE_MB = 128  # per process, scored lists only: bench/README.md (scale) measures it
-CACHE_MIN_POSTINGS = 20_000  # shorter lists are scored again each time: cheaper than the memory
+DEFAULT_CACHE_MB = 32  # per process, beside the shared lists: bench/README.md (scale) measures it
+CACHE_MIN_POSTINGS = 2000  # shorter lists are scored again each time: cheaper than the memory
 # The field holding each adjacent word pair of a text field ("hợp_đồng"): phrases use it.
 PAIR_FIELDS = {"text": "bigrams", "text_folded": "bigrams_folded"}
 # Accent-folded fields are not written to the index: the postings of "hoa" in text_folded are
@@ -130,6 +130,7 @@ class Engine:
         source = self._source(searcher)
         self.size = source.record_count()
         self.cache = PostingsCache(cache_bytes_from_env() if cache_bytes is None else cache_bytes)
+        self.shared: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}  # scored_lists.py
         self._lengths: dict[str, np.ndarray] = {}
         self._spellings: dict[str, dict[str, list[str]]] = {}
         self._lock = threading.Lock()
@@ -166,7 +167,9 @@ class Engine:
     def spellings(self, searcher, field: str, folded: str) -> list[str]:
         """The terms of `field` that fold to `folded`: "hoa" → hòa, hóa, hoa…; for a pairs
         field, "hoa_binh" → the pairs of those spellings that occur."""
-        source = self._source(searcher)
+        return self._spellings_in(self._source(searcher), field, folded)
+
+    def _spellings_in(self, source, field: str, folded: str) -> list[str]:
         found = source.spellings(field, folded)
         if found is not None:
             return found
@@ -191,18 +194,25 @@ class Engine:
         return table
 
     def term(self, searcher, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Record numbers and unboosted BM25F scores of a term; long lists cached."""
+        """Record numbers and unboosted BM25F scores of a term: from the generation's shared
+        scored lists (`scored_lists.py`), the process's cache, or scored now."""
         key = (field, text)
-        entry = self.cache.get(key)
+        entry = self.shared.get(key) or self.cache.get(key)
         if entry is not None:
             return entry
-        source = self._source(searcher)
+        entry = self.score(self._source(searcher), field, text)
+        if len(entry[0]) >= CACHE_MIN_POSTINGS:
+            self.cache.put(key, entry)
+        return entry
+
+    def score(self, source, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Record numbers and unboosted BM25F scores of a term, read from `source`."""
         source_field = FOLDED_FIELDS.get(field, field)
         if not source.has_field(source_field):
             return _EMPTY_IDS, _EMPTY_SCORES
         if source_field != field:
             parts = [self._postings(source, source_field, term)[:2]
-                     for term in self.spellings(searcher, source_field, text)]
+                     for term in self._spellings_in(source, source_field, text)]
             ids, tfs = _summed(parts)
             df = len(ids)
         else:
@@ -214,10 +224,7 @@ class Engine:
             scores = (idf * (tfs * (self.k1 + 1)) / (tfs + norm)).astype(np.float32)
         else:  # Whoosh scores an unscorable field (number_keys) by the term's weight
             scores = tfs
-        entry = (ids, scores)
-        if len(ids) >= CACHE_MIN_POSTINGS:
-            self.cache.put(key, entry)
-        return entry
+        return ids, scores
 
     # Query evaluation
 

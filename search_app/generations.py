@@ -21,7 +21,8 @@ from ingest.model import CatalogEntry
 from ingest.postings_file import DamagedPostings, open_derived
 from ingest.references import number_key
 
-from .engine import BM25_B, BM25_K1, Engine
+from .engine import BM25_B, BM25_K1, FOLDED_FIELDS, Engine
+from .scored_lists import shared_scored_lists
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +150,7 @@ def _open_generation(path: Path) -> Generation:
     index = open_index(path)
     with new_searcher(index) as searcher:
         engine = Engine(searcher, k1=BM25_K1, b=BM25_B, postings=_derived_postings(path, searcher))
+    engine.shared = shared_scored_lists(engine, path, FOLDED_FIELDS)
     issued = [catalog[doc_id].meta.issued if doc_id in catalog else "" for doc_id in engine.doc_ids]
     issued_rank = np.zeros(len(issued), dtype=np.int32)
     for rank, i in enumerate(sorted(range(len(issued)), key=issued.__getitem__)):
