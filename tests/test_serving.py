@@ -186,3 +186,22 @@ def test_derived_postings_are_rebuilt_from_whoosh_and_verified(sample_copy):
     with new_searcher(open_index(gen)) as searcher, pytest.raises(DamagedPostings, match="manifest"):
         open_derived(gen, searcher, rebuild=False)
     assert np.load(folder / "text.ids.npy", mmap_mode="r").dtype == np.int32
+
+
+def test_shared_scored_lists_equal_the_scores_computed_per_process(sample_copy, monkeypatch):
+    """Written by the first process that opens the generation, mapped by the next."""
+    from search_app import scored_lists
+    from search_app.generations import IndexHandle
+
+    monkeypatch.setattr(scored_lists, "MIN_POSTINGS", 20)  # the samples have no list of 2,000
+    _, index_dir = sample_copy
+    first = IndexHandle(index_dir).generation()
+    assert len(first.engine.shared) > 10
+    again = IndexHandle(index_dir).generation().engine  # maps what the first one wrote
+    assert again.shared.keys() == first.engine.shared.keys()
+    assert any(field.endswith("_folded") for field, _ in again.shared)
+    for (field, term), (ids, scores) in again.shared.items():
+        expected_ids, expected = again.score(again.postings, field, term)
+        assert ids.tolist() == expected_ids.tolist(), (field, term)
+        np.testing.assert_array_equal(scores, expected)
+    assert not ids.flags.writeable  # a read-only mapping, shared through the page cache
