@@ -42,7 +42,8 @@ def shared_scored_lists(engine, generation_dir: Path, folded_fields: dict[str, s
     budget = shared_mb_from_env() * 2**20
     if not budget or engine.postings is None:
         return {}
-    folder = Path(generation_dir) / FOLDER / f"scored-k{engine.k1}-b{engine.b}-{budget >> 20}mb"
+    # named by what its content depends on: another setting finds its own
+    folder = Path(generation_dir) / FOLDER / f"scored-k{engine.k1}-b{engine.b}-{budget >> 20}mb-min{MIN_POSTINGS}"
     try:
         return _mapped(folder)
     except DamagedPostings:
