@@ -1,9 +1,10 @@
 """Load run: N concurrent HTTP clients for a fixed time over a fixed query mix.
 
-    # against a server started with `make run` (waitress, 8 threads, 127.0.0.1:8000)
+    # against a server started with `make run` (gunicorn, a worker per core, 127.0.0.1:8000)
     .venv/bin/python bench/load.py --url http://127.0.0.1:8000 --clients 8 --seconds 60
 
-    # or let the script start the same waitress command on a free port
+    # or let the script start the same gunicorn command on a free port (--workers 0: waitress,
+    # `make run-dev`)
     .venv/bin/python bench/load.py --serve --index index --corpus corpus
 
 Each client keeps one HTTP/1.1 connection and walks the mix in a fixed order from its own
@@ -160,14 +161,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(index: str, corpus: str, port: int, start_timeout: float = 30) -> subprocess.Popen:
-    """The `make run` server command, once /api/health says its index is open and warm."""
+DEFAULT_THREADS = 4  # per gunicorn worker, as `make run` (bench/README.md, scale)
+
+
+def server_command(port: int, workers: int, threads: int = DEFAULT_THREADS) -> list[str]:
+    """`make run`'s command (keep it the same as the Makefile's): gunicorn with `workers`
+    processes; 0 workers: `make run-dev`'s single waitress process."""
+    if workers == 0:
+        return [sys.executable, "-m", "waitress", "--host=127.0.0.1", f"--port={port}", "--threads=8",
+                "--call", "search_app:create_app"]
+    return [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(workers), "--worker-class", "gthread",
+            "--threads", str(threads), "--keep-alive", "0", "--bind", f"127.0.0.1:{port}",
+            "search_app:create_app(OPEN_AT_START=True)"]
+
+
+def serve(index: str, corpus: str, port: int, start_timeout: float = 30, workers: int | None = None,
+          threads: int = DEFAULT_THREADS) -> subprocess.Popen:
+    """The `make run` server command (a worker per core unless `workers`), once /api/health
+    says its index is open."""
     env = {**os.environ, "INDEX_DIR": index, "CORPUS_DIR": corpus}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "waitress", "--host=127.0.0.1", f"--port={port}", "--threads=8",
-         "--call", "search_app:create_app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    proc = subprocess.Popen(server_command(port, workers, threads), cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + start_timeout
     while time.monotonic() < deadline and proc.poll() is None:
         try:
@@ -183,12 +198,45 @@ def serve(index: str, corpus: str, port: int, start_timeout: float = 30) -> subp
     raise SystemExit("server did not start: " + proc.stderr.read().decode(errors="replace")[-2000:])
 
 
+def worker_pids(server: subprocess.Popen) -> list[int]:
+    """The processes answering requests: gunicorn's workers (the master's children), or the
+    waitress process itself."""
+    children = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    stat = fh.read()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(b")") + 2 :].split()[1]) == server.pid:
+                children.append(int(entry))
+    return sorted(children) or [server.pid]
+
+
+def memory_mb(pid: int) -> dict:
+    """Resident memory of a process: VmRSS (shared pages of mapped files counted in full in
+    every process that touched them) and PSS (shared pages divided among the processes)."""
+    def field(path: str, name: str) -> float:
+        with open(path, encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith(name + ":"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
+    return {"rss_mb": field(f"/proc/{pid}/status", "VmRSS"),
+            "rss_file_mb": field(f"/proc/{pid}/status", "RssFile"),
+            "pss_mb": field(f"/proc/{pid}/smaps_rollup", "Pss")}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:8000", help="server to load (default %(default)s)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--serve", action="store_true", help="start `make run`'s waitress command on a free port")
+    parser.add_argument("--serve", action="store_true", help="start `make run`'s gunicorn command on a free port")
+    parser.add_argument("--workers", type=int, default=None, help="with --serve: worker processes (default: a per core; 0: waitress)")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="with --serve: threads per worker")
     parser.add_argument("--index", default="index")
     parser.add_argument("--corpus", default="corpus")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
@@ -197,13 +245,15 @@ def main() -> int:
     server = None
     if args.serve:
         port = free_port()
-        server = serve(args.index, args.corpus, port)
+        server = serve(args.index, args.corpus, port, workers=args.workers, threads=args.threads)
         host = "127.0.0.1"
     else:
         url = urllib.parse.urlsplit(args.url)
         host, port = url.hostname or "127.0.0.1", url.port or 80
     try:
         result = run(host, port, args.clients, args.seconds)
+        if server is not None:
+            result["workers"] = {pid: memory_mb(pid) for pid in worker_pids(server)}
     finally:
         if server is not None:
             server.terminate()
@@ -218,6 +268,9 @@ def main() -> int:
             print(f"  {kind:14} {s['requests']:6} req  p50 {s['p50_ms']:7} ms  p99 {s['p99_ms']:7} ms  errors {s['errors']}")
         for sample in result["error_samples"]:
             print("  error:", sample)
+        for pid, memory in result.get("workers", {}).items():
+            print(f"  worker {pid}: RSS {memory['rss_mb']:.0f} MB (mapped files {memory['rss_file_mb']:.0f} MB), "
+                  f"PSS {memory['pss_mb']:.0f} MB")
     return 1 if result["errors"] else 0
 
 

@@ -29,14 +29,20 @@
    quoted phrases, rare words, very common words, free word runs. Each goes through
    `search_app.search.search()` — the function the web app and the API call — once the
    generation is warm (its longest posting lists cached, as the web app does on opening it).
-4. HTTP. `waitress` serving `search_app:create_app` on 127.0.0.1 (as `make run` does, 8
-   threads), once /api/health says it is warm, 8 client threads with http.client on
-   /api/search for a fixed time.
+   The first query is timed from a new IndexHandle (opening the generation included), once
+   on the new generation (which scores its longest lists for every server process:
+   `search_app/scored_lists.py`) and once more as a server started on it finds them.
+4. HTTP. gunicorn serving `search_app:create_app` on 127.0.0.1 as `make run` does (a worker
+   per core unless --serve-workers, `bench/load.py`'s threads per worker), once /api/health
+   says it is open, 8 client threads with http.client on /api/search for a fixed time; then
+   the resident memory of each worker (VmRSS, which counts the shared mapped postings in
+   every worker that touched them, and PSS, which divides them among the workers).
 5. Reference. The same articles and queries in SQLite FTS5 (stdlib sqlite3, unicode61 with
-   diacritics removed, bm25, 300 candidates) so the figures read as ratios.
+   diacritics removed, bm25, 300 candidates) and in tantivy (the `bench` extra: simple
+   tokenizer, lowercase, ASCII folding, BM25, 300 candidates) so the figures read as ratios.
 
 The last line is machine-readable:
-    articles=70705 ingest_s=512 noop_s=2.1 change1pct_s=20 index_mb=310 peak_mb=2100 p50_ms=9 p95_ms=31 max_ms=640 ref_p95_ms=0.4 rps=85 p99_ms=120 errors=0
+    articles=70705 ingest_s=512 noop_s=2.1 change1pct_s=20 index_mb=310 peak_mb=2100 p50_ms=9 p95_ms=31 max_ms=640 ref_p95_ms=0.4 tantivy_p95_ms=0.3 rps=85 p99_ms=120 errors=0 workers=2 rss_mb=300 pss_mb=150 first_ms=400
 """
 
 from __future__ import annotations
@@ -348,8 +354,13 @@ def run_queries(index: Path, queries: list[tuple[str, str]]) -> dict:
     from search_app.search import search
 
     handle = IndexHandle(index)
-    search(handle, "quy định")  # opens the generation and the searcher, not counted
-    warm_s = handle.wait_until_warm(timeout=600)  # what the web app does after each publish
+    t = time.perf_counter()
+    search(handle, queries[0][1])  # the first open of a new generation: its longest lists scored
+    new_generation_s = time.perf_counter() - t
+    t = time.perf_counter()
+    search(IndexHandle(index), queries[0][1])  # a server started on it: the scored lists written
+    first_s = time.perf_counter() - t
+    warm_s = handle.wait_until_warm(timeout=600)
     times, timed_out, empty = [], 0, 0
     by_kind: dict[str, list[float]] = defaultdict(list)
     slowest = (0.0, "")
@@ -366,7 +377,7 @@ def run_queries(index: Path, queries: list[tuple[str, str]]) -> dict:
     return {
         "p50_ms": percentile(times, 50) * 1000, "p95_ms": percentile(times, 95) * 1000,
         "max_ms": max(times) * 1000, "timed_out": timed_out, "empty": empty,
-        "slowest": slowest[1], "warm_s": warm_s,
+        "slowest": slowest[1], "warm_s": warm_s, "first_s": first_s, "new_generation_s": new_generation_s,
         "by_kind_p95_ms": {k: round(percentile(v, 95) * 1000, 1) for k, v in sorted(by_kind.items())},
     }
 
@@ -376,12 +387,12 @@ def run_queries(index: Path, queries: list[tuple[str, str]]) -> dict:
 
 
 def http_load(index: Path, corpus: Path, queries: list[tuple[str, str]], seconds: float,
-              clients: int = 8) -> dict:
-    """The same waitress command as `make run`, loaded by bench/load.py with the query set."""
+              clients: int = 8, workers: int | None = None) -> dict:
+    """The same gunicorn command as `make run`, loaded by bench/load.py with the query set."""
     import load
 
     port = load.free_port()
-    server = load.serve(str(index), str(corpus), port, start_timeout=600)
+    server = load.serve(str(index), str(corpus), port, start_timeout=600, workers=workers)
     try:
         paths = [("search_json", f"/api/search?q={urllib.parse.quote(q)}") for _, q in queries]
         warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -390,9 +401,12 @@ def http_load(index: Path, corpus: Path, queries: list[tuple[str, str]], seconds
             warm.getresponse().read()
         warm.close()
         result = load.run("127.0.0.1", port, clients, seconds, paths)
+        memory = [load.memory_mb(pid) for pid in load.worker_pids(server)]
         return {
             "requests": result["requests"], "rps": result["req_per_s"], "p50_ms": result["p50_ms"],
             "p99_ms": result["p99_ms"], "errors": result["errors"], "seconds": result["seconds"],
+            "workers": len(memory), "memory": memory,
+            "rss_mb": max(m["rss_mb"] for m in memory), "pss_mb": max(m["pss_mb"] for m in memory),
         }
     finally:
         server.terminate()
@@ -455,6 +469,48 @@ def reference(articles: list[dict], queries: list[tuple[str, str]], db_path: Pat
     }
 
 
+def tantivy_reference(articles: list[dict], queries: list[tuple[str, str]], folder: Path) -> dict:
+    """The same articles and queries in tantivy: FTS5's query, 300 candidates, snippets for
+    the first 20."""
+    import tantivy
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    builder = tantivy.SchemaBuilder()
+    for name in ("title", "body"):
+        builder.add_text_field(name, stored=True, tokenizer_name="folded")
+    schema = builder.build()
+    t = time.monotonic()
+    index = tantivy.Index(schema, path=str(folder))
+    index.register_tokenizer("folded", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+                             .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold()).build())
+    writer = index.writer(heap_size=256 * 2**20)
+    for a in articles:
+        writer.add_document(tantivy.Document(title=f"{a['title']} ({a['id']})", body=MD_LINK_RE.sub(r"\1", a["text"])))
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    ingest_s = time.monotonic() - t
+    searcher = index.searcher()
+    times = []
+    for _, q in queries:
+        match = fts_query(q)
+        t = time.perf_counter()
+        if match:
+            query = index.parse_query(match, ["title", "body"])
+            hits = searcher.search(query, 300).hits
+            if hits:
+                snippets = tantivy.SnippetGenerator.create(searcher, query, schema, "body")
+                for _, address in hits[:20]:
+                    snippets.snippet_from_doc(searcher.doc(address)).to_html()
+        times.append(time.perf_counter() - t)
+    return {
+        "ingest_s": ingest_s, "size_mb": dir_mb(folder),
+        "p50_ms": percentile(times, 50) * 1000, "p95_ms": percentile(times, 95) * 1000,
+        "max_ms": max(times) * 1000,
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 
 
@@ -475,6 +531,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=350, help="number of fixed queries (≥ 300)")
     parser.add_argument("--http-seconds", type=float, default=30.0, help="length of the HTTP load")
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--serve-workers", type=int, default=None,
+                        help="gunicorn workers for the HTTP load (default: one per core, as `make run`)")
     parser.add_argument("--json", type=Path, default=None, help="write all figures here")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args(argv)
@@ -524,7 +582,6 @@ def main(argv: list[str] | None = None) -> int:
         figures["queries"] = {"n": len(queries), "kinds": dict(Counter(k for k, _ in queries))}
         q = run_queries(index, queries)
         figures["search"] = q
-        log(f"scale: generation warmed in {q['warm_s']:.1f}s (background, after opening)")
         log(f"scale: {len(queries)} queries p50 {q['p50_ms']:.1f} ms p95 {q['p95_ms']:.1f} ms "
             f"max {q['max_ms']:.0f} ms timed out {q['timed_out']} empty {q['empty']}; slowest {q['slowest']!r}")
         log(f"scale: p95 by kind {q['by_kind_p95_ms']}")
@@ -533,23 +590,33 @@ def main(argv: list[str] | None = None) -> int:
         figures["reference"] = ref
         log(f"scale: FTS5 build {ref['ingest_s']:.1f}s {ref['size_mb']:.0f} MB p50 {ref['p50_ms']:.2f} ms "
             f"p95 {ref['p95_ms']:.2f} ms max {ref['max_ms']:.1f} ms")
+        tan = tantivy_reference(articles, queries, work / "reference-tantivy")
+        figures["tantivy"] = tan
+        log(f"scale: tantivy build {tan['ingest_s']:.1f}s {tan['size_mb']:.0f} MB p50 {tan['p50_ms']:.2f} ms "
+            f"p95 {tan['p95_ms']:.2f} ms max {tan['max_ms']:.1f} ms")
+        log(f"scale: first query after start {q['first_s'] * 1000:.0f} ms; first query on a new generation "
+            f"{q['new_generation_s']:.2f}s (opened in {q['warm_s']:.2f}s, its longest lists scored for all servers)")
 
         if args.http_seconds > 0:
-            h = http_load(index, corpus, queries, args.http_seconds, args.clients)
+            h = http_load(index, corpus, queries, args.http_seconds, args.clients, args.serve_workers)
         else:
-            h = {"requests": 0, "rps": 0.0, "p50_ms": 0.0, "p99_ms": 0.0, "errors": 0, "seconds": 0.0}
+            h = {"requests": 0, "rps": 0.0, "p50_ms": 0.0, "p99_ms": 0.0, "errors": 0, "seconds": 0.0,
+                 "workers": 0, "rss_mb": 0.0, "pss_mb": 0.0}
         figures["http"] = h
         log(f"scale: HTTP {h['requests']} requests in {h['seconds']:.1f}s: {h['rps']:.1f} req/s "
-            f"p50 {h['p50_ms']:.0f} ms p99 {h['p99_ms']:.0f} ms errors {h['errors']}")
+            f"p50 {h['p50_ms']:.0f} ms p99 {h['p99_ms']:.0f} ms errors {h['errors']}; {h['workers']} workers, "
+            f"largest RSS {h['rss_mb']:.0f} MB, PSS {h['pss_mb']:.0f} MB; load average {os.getloadavg()}")
 
         peak = max(full["peak_mb"], noop["peak_mb"], change["peak_mb"])
         line = (
             f"articles={len(articles)} ingest_s={fmt(full['seconds'])} noop_s={fmt(noop['seconds'])} "
             f"change1pct_s={fmt(change['seconds'])} index_mb={fmt(index_mb)} peak_mb={fmt(peak)} "
             f"p50_ms={fmt(q['p50_ms'])} p95_ms={fmt(q['p95_ms'])} max_ms={fmt(q['max_ms'])} "
-            f"ref_p95_ms={fmt(ref['p95_ms'])} rps={fmt(h['rps'])} p99_ms={fmt(h['p99_ms'])} "
-            f"errors={h['errors']}"
+            f"ref_p95_ms={fmt(ref['p95_ms'])} tantivy_p95_ms={fmt(tan['p95_ms'])} rps={fmt(h['rps'])} "
+            f"p99_ms={fmt(h['p99_ms'])} errors={h['errors']} workers={h['workers']} rss_mb={fmt(h['rss_mb'])} "
+            f"pss_mb={fmt(h['pss_mb'])} first_ms={fmt(q['first_s'] * 1000)}"
         )
+        figures["load_average"] = os.getloadavg()
         figures["line"] = line
         if args.json:
             args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -27,6 +27,7 @@ STEPS = (
     "rename-doc",  # … and renamed into place
     "remove-doc",  # docs/<doc_id>.json of a document that left the corpus
     "commit-segments",  # the generation's table of contents
+    "write-postings",  # the read-optimized copy of the postings (ingest/postings_file.py)
     "write-manifest",
     "rename-manifest",
     "write-catalog",

@@ -3,7 +3,8 @@
 Layout of an index directory:
 
     CURRENT              name of the published generation ("gen-000007")
-    gen-000007/          index segments, docs/<doc_id>.json, manifest.json, catalog.json
+    gen-000007/          index segments, postings/ (derived from them: postings_file.py),
+                         docs/<doc_id>.json, manifest.json, catalog.json
     cache/               extraction results keyed by file content hash
     ingest.lock          held by the running batch job
 
@@ -27,6 +28,7 @@ from .faults import WriteFailed, write_step
 from .indexformat import WordsField  # noqa: F401
 from .indexformat_write import RecordWriter
 from .model import Document, Unit
+from .postings_file import build_derived
 from .references import number_key
 
 CURRENT_FILE = "CURRENT"
@@ -162,6 +164,8 @@ class GenerationWriter:
         CURRENT, the published generation is left as it was."""
         with write_step("commit-segments", self.tmp):
             self.writer.commit(self.segments)
+        with write_step("write-postings", self.tmp):
+            build_derived(self.tmp)  # the postings laid out for the servers: published with the segments
         _write_json(self.tmp / "manifest.json", manifest, "manifest")
         _write_json(self.tmp / "catalog.json", catalog, "catalog")
         _fsync_tree(self.tmp)

@@ -8,10 +8,16 @@ opaque handle. Records are numbered across segments as Whoosh numbers them; term
 
 from __future__ import annotations
 
+import pickle
+import struct
+import zlib
+from dataclasses import dataclass
 from typing import Callable, Iterator
 
 import numpy as np
+from whoosh import fields
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.index import IndexError as BadIndexError
 from whoosh.reading import TermNotFound
 
 from .indexformat import LENGTH_OF_CODE, length_codes
@@ -19,6 +25,19 @@ from .indexformat import LENGTH_OF_CODE, length_codes
 _LENGTH_OF_CODE = np.array(LENGTH_OF_CODE, dtype=np.float32)
 _EMPTY_IDS = np.empty(0, dtype=np.int32)
 _EMPTY_WEIGHTS = np.empty(0, dtype=np.float32)
+# What reading a damaged segment raises (a truncated or missing file, a bad table of contents:
+# BadIndexError): Whoosh surfaces the underlying file, struct, zlib and pickle errors as they come.
+READ_ERRORS = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, ValueError,
+               IndexError, KeyError, TermNotFound, BadIndexError)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One segment of an index: its id (unique, kept as long as the segment lives), the number
+    of its first record in the index, and its record count (deleted ones included)."""
+    id: str
+    offset: int
+    records: int
 
 
 def new_searcher(index):
@@ -100,6 +119,53 @@ def postings(searcher, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     if not id_parts:
         return _EMPTY_IDS, _EMPTY_WEIGHTS
     return np.concatenate(id_parts), np.concatenate(weight_parts)
+
+
+def segments(searcher) -> list[Segment]:
+    """The index's segments, in record order."""
+    return [Segment(sub.segment().segment_id(), offset, sub.doc_count_all())
+            for sub, offset in searcher.reader().leaf_readers()]
+
+
+def term_fields(searcher) -> list[str]:
+    """The fields whose terms are text (str ↔ UTF-8 bytes), which a query can name: the
+    words, identifier and keyword fields; not numbers, dates, flags or a unique key."""
+    return [name for name, field in searcher.schema.items()
+            if field.format is not None and not field.unique
+            and not isinstance(field, (fields.NUMERIC, fields.DATETIME, fields.BOOLEAN))]
+
+
+def segment_postings(searcher, segment_id: str, field: str) -> Iterator[tuple[bytes, np.ndarray, np.ndarray]]:
+    """(term as UTF-8, record numbers in the segment, weights) of every term of a field in one
+    segment, in term order, deleted records included."""
+    sub = _segment_reader(searcher, segment_id)
+    terms = sub._terms
+    if field not in terms.indexed_field_names():
+        return
+    field_format = sub.schema[field].format
+    for (name, term), info in terms.items_from(field, b""):
+        if name != field:
+            return
+        matcher = terms._codec.postings_reader(terms._postfile, info, field_format, term=(field, term))
+        ids, weights = _read_blocks(matcher) if isinstance(matcher, W3LeafMatcher) else _read_one_by_one(matcher)
+        yield term, ids, weights
+
+
+def segment_field_length(searcher, segment_id: str, field: str) -> int:
+    """The sum of the field's lengths over the segment's records."""
+    return _segment_reader(searcher, segment_id).field_length(field)
+
+
+def segment_length_codes(searcher, segment_id: str, field: str) -> np.ndarray:
+    """The one-byte field length code of each record of a segment (LENGTH_OF_CODE decodes)."""
+    return length_codes(_segment_reader(searcher, segment_id)._perdoc, field)
+
+
+def _segment_reader(searcher, segment_id: str):
+    for sub, _ in searcher.reader().leaf_readers():
+        if sub.segment().segment_id() == segment_id:
+            return sub
+    raise KeyError(f"no segment {segment_id} in the index")
 
 
 def stored_fields(searcher, record: int) -> dict:

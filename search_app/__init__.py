@@ -9,6 +9,7 @@ from flask import Flask
 
 from .engine import cache_bytes_from_env
 from .generations import IndexHandle
+from .scored_lists import shared_mb_from_env
 
 
 def create_app(index_dir: str | os.PathLike | None = None, corpus_dir: str | os.PathLike | None = None,
@@ -23,7 +24,10 @@ def create_app(index_dir: str | os.PathLike | None = None, corpus_dir: str | os.
     app.config.update(config)
     app.json.ensure_ascii = False
     cache_bytes_from_env()  # a bad SEARCH_CACHE_MB stops the app at start, not at a search
+    shared_mb_from_env()
     app.extensions["index"] = IndexHandle(Path(app.config["INDEX_DIR"]))
+    if app.config.get("OPEN_AT_START"):  # gunicorn --preload: opened once, before the workers fork
+        app.extensions["index"].generation()
 
     from . import document_list_views, ref_views, support_views, views
 

@@ -2,10 +2,12 @@
 
 Whoosh's matchers score one posting at a time in Python: ~30–50 µs per matching record and
 clause, so a question made of common syllables over 300,000 records took a second
-(issue 6). Here each posting list is read once from the Whoosh segment files, turned into
-(record numbers, BM25 contribution) arrays, kept in a bounded cache, and a query is a few
-array additions. The index (read through `ingest.indexformat_read`), its statistics and the
-formula stay Whoosh's:
+(issue 6). Here a posting list is a slice of the generation's derived postings files
+(`ingest.postings_file`, memory-mapped: every server process shares them), turned into
+(record numbers, BM25 contribution) arrays, the longest kept in a small per-process cache,
+and a query is a few array additions. An index without derived files is read through the
+caller's Whoosh searcher instead (`ingest.indexformat_read`). Its statistics and the formula
+stay Whoosh's:
 
     BM25F term score = idf · tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen)) · boost
     idf = 1 + ln(records / (df + 1)),  len = Whoosh's one-byte field length
@@ -28,16 +30,14 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ingest import indexformat_read as fmt
+from ingest.postings_file import WhooshPostings
 from ingest.textnorm import fold
 
 from .querytree import AllOf, AnyOf, Everything, Phrase, Query, Term, WithOptional
 
 BM25_K1, BM25_B = 0.8, 0.75  # bench/relevance.py measures them
-DEFAULT_CACHE_MB = 1024  # bench/README.md: p95 57 ms at 512, 32 ms at 1024 on the 70,705 articles
-WARM_SHARE = 0.75  # of the cache, filled with the longest posting lists when a generation opens
-WARM_FIELDS = ("text", "bigrams", "heading", "compounds", "doc_name")
-WARM_MIN_POSTINGS = 100  # shorter lists: a small index needs no warming
+DEFAULT_CACHE_MB = 32  # per process, beside the shared lists: bench/README.md (scale) measures it
+CACHE_MIN_POSTINGS = 2000  # shorter lists are scored again each time: cheaper than the memory
 # The field holding each adjacent word pair of a text field ("hợp_đồng"): phrases use it.
 PAIR_FIELDS = {"text": "bigrams", "text_folded": "bigrams_folded"}
 # Accent-folded fields are not written to the index: the postings of "hoa" in text_folded are
@@ -45,7 +45,6 @@ PAIR_FIELDS = {"text": "bigrams", "text_folded": "bigrams_folded"}
 # frequencies come out as those of a field written folded, and so does the BM25 score.
 FOLDED_FIELDS = {"text_folded": "text", "heading_folded": "heading", "doc_name_folded": "doc_name",
                  "bigrams_folded": "bigrams"}
-FOLDED_SOURCE = {source: folded for folded, source in FOLDED_FIELDS.items()}
 SYLLABLE_FIELDS = ("text", "heading", "doc_name")  # their lexicons are small: read whole
 _EMPTY_IDS = np.empty(0, dtype=np.int32)
 _EMPTY_SCORES = np.empty(0, dtype=np.float32)
@@ -121,119 +120,111 @@ class PostingsCache:
 
 class Engine:
     """Per-generation arrays: which records are live, which document each belongs to, field
-    lengths; and the postings cache. Reading uses the caller's (per-thread) searcher, an
-    `ingest.indexformat_read` handle."""
+    lengths; and the scored-lists cache. Postings come from `postings` (a generation's
+    `ingest.postings_file.DerivedPostings`), or when it is None from the caller's (per-thread)
+    Whoosh searcher."""
 
-    def __init__(self, searcher, k1: float, b: float, cache_bytes: int | None = None):
+    def __init__(self, searcher, k1: float, b: float, cache_bytes: int | None = None, postings=None):
         self.k1, self.b = k1, b
-        self.size = fmt.record_count(searcher)
+        self.postings = postings
+        source = self._source(searcher)
+        self.size = source.record_count()
         self.cache = PostingsCache(cache_bytes_from_env() if cache_bytes is None else cache_bytes)
+        self.shared: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}  # scored_lists.py
         self._lengths: dict[str, np.ndarray] = {}
         self._spellings: dict[str, dict[str, list[str]]] = {}
         self._lock = threading.Lock()
         self.live = np.ones(self.size, dtype=bool)
-        self.live[fmt.deleted_records(searcher)] = False
-        # The document of each record, as an index into `doc_ids`.
-        self.doc_ids: list[str] = []
-        self.record_doc = np.full(self.size, -1, dtype=np.int32)
-        for doc_id in fmt.terms(searcher, "doc_id"):
-            ids, _ = self._postings(searcher, "doc_id", doc_id)
-            self.record_doc[ids] = len(self.doc_ids)
-            self.doc_ids.append(doc_id)
-        for field in SYLLABLE_FIELDS:  # ~0.1 s on 300,000 records: not in a user's query
-            self._syllable_spellings(searcher, field)
+        self.live[source.deleted_records()] = False
+        # The document and the anchor of each record, as indexes into `doc_ids` and `anchors`.
+        self.doc_ids, self.record_doc = source.record_terms("doc_id")
+        self.anchors, self.record_anchor = source.record_terms("anchor")
+
+    def anchor_of(self, record: int) -> str:
+        return self.anchors[self.record_anchor[record]]
+
+    def _source(self, searcher):
+        return self.postings if self.postings is not None else WhooshPostings(searcher)
 
     # Posting lists
 
-    def _postings(self, searcher, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """Record numbers (sorted) and term frequencies of `term`, deleted records left out."""
-        ids, tfs = fmt.postings(searcher, field, term)
+    def _postings(self, source, field: str, term: str) -> tuple[np.ndarray, np.ndarray, int]:
+        """Record numbers (sorted) and term frequencies of `term`, deleted records left out,
+        and its document frequency as Whoosh counts it (deleted records included)."""
+        ids, tfs = source.postings(field, term)
         keep = self.live[ids]
-        return (ids, tfs) if keep.all() else (ids[keep], tfs[keep])
+        return (ids, tfs, len(ids)) if keep.all() else (ids[keep], tfs[keep], len(ids))
 
-    def field_lengths(self, searcher, field: str) -> np.ndarray:
+    def field_lengths(self, source, field: str) -> np.ndarray:
         lengths = self._lengths.get(field)
         if lengths is None:
             with self._lock:
                 lengths = self._lengths.get(field)
                 if lengths is None:
-                    lengths = self._lengths[field] = fmt.field_lengths(searcher, field)
+                    lengths = self._lengths[field] = source.field_lengths(field)
         return lengths
 
     def spellings(self, searcher, field: str, folded: str) -> list[str]:
         """The terms of `field` that fold to `folded`: "hoa" → hòa, hóa, hoa…; for a pairs
         field, "hoa_binh" → the pairs of those spellings that occur."""
+        return self._spellings_in(self._source(searcher), field, folded)
+
+    def _spellings_in(self, source, field: str, folded: str) -> list[str]:
+        found = source.spellings(field, folded)
+        if found is not None:
+            return found
         if field in SYLLABLE_FIELDS:
-            return self._syllable_spellings(searcher, field).get(folded, [])
-        table = self._syllable_spellings(searcher, SYLLABLE_FIELDS[0])
+            return self._syllable_spellings(source, field).get(folded, [])
+        table = self._syllable_spellings(source, SYLLABLE_FIELDS[0])
         first, _, second = folded.partition("_")
         pairs = [f"{a}_{b}" for a in table.get(first, []) for b in table.get(second, [])]
-        return [pair for pair in pairs if fmt.has_term(searcher, field, pair)]
+        return [pair for pair in pairs if source.has_term(field, pair)]
 
-    def _syllable_spellings(self, searcher, field: str) -> dict[str, list[str]]:
+    def _syllable_spellings(self, source, field: str) -> dict[str, list[str]]:
         table = self._spellings.get(field)
         if table is None:
             with self._lock:
                 table = self._spellings.get(field)
                 if table is None:
                     table = {}
-                    if fmt.has_field(searcher, field):
-                        for term in fmt.terms(searcher, field):
+                    if source.has_field(field):
+                        for term in source.terms(field):
                             table.setdefault(fold(term), []).append(term)
                     self._spellings[field] = table
         return table
 
     def term(self, searcher, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Record numbers and unboosted BM25F scores of a term, cached."""
+        """Record numbers and unboosted BM25F scores of a term: from the generation's shared
+        scored lists (`scored_lists.py`), the process's cache, or scored now."""
         key = (field, text)
-        entry = self.cache.get(key)
+        entry = self.shared.get(key) or self.cache.get(key)
         if entry is not None:
             return entry
-        source = FOLDED_FIELDS.get(field, field)
-        if not fmt.has_field(searcher, source):
+        entry = self.score(self._source(searcher), field, text)
+        if len(entry[0]) >= CACHE_MIN_POSTINGS:
+            self.cache.put(key, entry)
+        return entry
+
+    def score(self, source, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Record numbers and unboosted BM25F scores of a term, read from `source`."""
+        source_field = FOLDED_FIELDS.get(field, field)
+        if not source.has_field(source_field):
             return _EMPTY_IDS, _EMPTY_SCORES
-        if source != field:
-            parts = [self._postings(searcher, source, term) for term in self.spellings(searcher, source, text)]
+        if source_field != field:
+            parts = [self._postings(source, source_field, term)[:2]
+                     for term in self._spellings_in(source, source_field, text)]
             ids, tfs = _summed(parts)
             df = len(ids)
         else:
-            ids, tfs = self._postings(searcher, source, text)
-            df = fmt.document_frequency(searcher, source, text)
-        if len(ids) and fmt.is_scorable(searcher, source):
+            ids, tfs, df = self._postings(source, source_field, text)
+        if len(ids) and source.is_scorable(source_field):
             idf = 1.0 + math.log(self.size / (df + 1))
-            avg = (fmt.total_field_length(searcher, source) / self.size) or 1.0
-            norm = self.k1 * ((1 - self.b) + self.b * self.field_lengths(searcher, source)[ids] / avg)
+            avg = (source.total_field_length(source_field) / self.size) or 1.0
+            norm = self.k1 * ((1 - self.b) + self.b * self.field_lengths(source, source_field)[ids] / avg)
             scores = (idf * (tfs * (self.k1 + 1)) / (tfs + norm)).astype(np.float32)
         else:  # Whoosh scores an unscorable field (number_keys) by the term's weight
             scores = tfs
-        entry = (ids, scores)
-        self.cache.put(key, entry)
-        return entry
-
-    def warm(self, searcher, budget_bytes: int, keep_going=lambda: True) -> int:
-        """Reads the longest posting lists into the cache, longest first, until `budget_bytes`:
-        they are the slow ones to read (about 0.1 µs per posting) and the common words of
-        queries. Folded forms count as their own lists. Returns the number of lists read."""
-        lists: list[tuple[int, str, str]] = []
-        for field in WARM_FIELDS:
-            if not fmt.has_field(searcher, field):
-                continue
-            folded_df: dict[str, int] = {}
-            for text, df in fmt.document_frequencies(searcher, field):
-                lists.append((df, field, text))
-                if field in FOLDED_SOURCE:
-                    key = fold(text)
-                    folded_df[key] = folded_df.get(key, 0) + df
-            lists.extend((df, FOLDED_SOURCE[field], text) for text, df in folded_df.items())
-        lists.sort(key=lambda item: item[0], reverse=True)
-        spent = read = 0
-        for df, field, text in lists:
-            if df < WARM_MIN_POSTINGS or spent + 8 * df > budget_bytes or not keep_going():
-                break
-            self.term(searcher, field, text)
-            spent += 8 * df
-            read += 1
-        return read
+        return ids, scores
 
     # Query evaluation
 

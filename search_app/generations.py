@@ -1,9 +1,10 @@
 """The index generation being served: opened once, reopened when the batch job publishes a
-new one, its engine warmed in the background."""
+new one; a generation that cannot be opened or read gives way to the newest earlier one."""
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -13,14 +14,17 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.index import current_generation, read_json
+from ingest.index import GENERATION_RE, current_generation, read_json
 from ingest.indexformat import open_index
-from ingest.indexformat_read import new_searcher
+from ingest.indexformat_read import READ_ERRORS, new_searcher
+from ingest.locking import IndexLocked, index_lock
 from ingest.model import CatalogEntry
+from ingest.postings_file import DamagedPostings, open_derived
 from ingest.references import number_key
 
 from .corpus_validity import CorpusValidity
-from .engine import BM25_B, BM25_K1, WARM_SHARE, Engine
+from .engine import BM25_B, BM25_K1, FOLDED_FIELDS, Engine
+from .scored_lists import shared_scored_lists
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +39,8 @@ class Generation:
     by_number: dict[str, str]  # number key → doc_id
     engine: Engine
     issued_rank: np.ndarray  # per engine document index: rank of its date of issue
-    warmed: threading.Event = field(default_factory=threading.Event)
-    warm_seconds: float = 0.0
+    warmed: threading.Event = field(default_factory=threading.Event)  # set once open
+    warm_seconds: float = 0.0  # to open it (the derived postings verified and mapped)
 
     def entry(self, doc_id: str) -> CatalogEntry:
         """The catalog entry of a document of the index (empty if the catalog lacks it)."""
@@ -59,43 +63,62 @@ class Generation:
 
 
 class IndexHandle:
-    """The published generation, reopened when the batch job publishes a new one."""
+    """The published generation, reopened when the batch job publishes a new one. When it
+    cannot be opened, or a search hits a read error in it (`refuse`), the newest earlier
+    generation that opens is served and `degraded` names why, until the next publish."""
 
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
         self._lock = threading.Lock()
         self._generation: Generation | None = None
+        self._published: Path | None = None  # the CURRENT the served generation stands for
+        self.degraded: str | None = None
         self._local = threading.local()
 
     def generation(self) -> Generation | None:
         path = current_generation(self.index_dir)
         if path is None:
             return None
-        gen = self._generation
-        if gen is None or gen.path != path:
+        if path != self._published:
             with self._lock:
-                if self._generation is None or self._generation.path != path:
-                    self._generation = _open_generation(path)
-                    threading.Thread(target=self._warm, args=(self._generation,), daemon=True,
-                                     name=f"warm-{path.name}").start()
-                gen = self._generation
-        return gen
+                if path != self._published:
+                    self._generation, self.degraded = self._open_or_fall_back(path)
+                    self._published = path
+        return self._generation
 
-    def _warm(self, gen: Generation) -> None:
-        """Fills the new generation's postings cache in the background; it serves meanwhile."""
-        started = time.monotonic()
+    def refuse(self, gen: Generation, error: BaseException) -> Generation | None:
+        """Stops serving `gen` after a read error in it; the generation served instead."""
+        with self._lock:
+            if self._generation is gen:
+                log.error("refusing generation %s: read error: %s: %s", gen.name, type(error).__name__, error)
+                self._generation = self._fall_back(gen.path)
+                self.degraded = _reason(f"{gen.name} could not be read", self._generation)
+            return self._generation
+
+    def _open_or_fall_back(self, path: Path) -> tuple[Generation | None, str | None]:
         try:
-            with new_searcher(gen.index) as searcher:
-                gen.engine.warm(searcher, int(gen.engine.cache.max_bytes * WARM_SHARE),
-                                keep_going=lambda: self._generation is gen)
-        except Exception:  # a generation removed under us: the next one is warmed instead
-            log.warning("warming %s failed", gen.name, exc_info=True)
-        finally:
-            gen.warm_seconds = time.monotonic() - started
-            gen.warmed.set()
+            return _open_generation(path), None
+        except (DamagedPostings, *READ_ERRORS) as exc:
+            log.error("refusing generation %s: cannot be opened: %s: %s", path.name, type(exc).__name__, exc)
+            fallback = self._fall_back(path)
+            return fallback, _reason(f"{path.name} could not be opened", fallback)
+
+    def _fall_back(self, refused: Path) -> Generation | None:
+        """The newest generation before `refused` that opens (None if none does)."""
+        earlier = sorted((p for p in self.index_dir.iterdir()
+                          if GENERATION_RE.match(p.name) and p.name < refused.name), reverse=True)
+        for path in earlier:
+            try:
+                gen = _open_generation(path)
+            except (DamagedPostings, *READ_ERRORS) as exc:
+                log.error("fallback generation %s cannot be opened either: %s", path.name, exc)
+                continue
+            log.warning("serving %s instead of %s", path.name, refused.name)
+            return gen
+        return None
 
     def wait_until_warm(self, timeout: float | None = None) -> float | None:
-        """Seconds the published generation took to warm, once it has (None on timeout)."""
+        """Seconds the served generation took to open (None if there is none)."""
         gen = self.generation()
         if gen is None or not gen.warmed.wait(timeout):
             return None
@@ -119,7 +142,14 @@ class IndexHandle:
         return read_json(gen.path / "docs" / f"{doc_id}.json")
 
 
+def _reason(what: str, served: Generation | None) -> str:
+    """Why the site is degraded, for /api/health: names generations, not files or errors
+    (those are in the log)."""
+    return f"{what}; " + (f"serving {served.name}" if served else "no earlier generation to serve")
+
+
 def _open_generation(path: Path) -> Generation:
+    started = time.monotonic()
     catalog = {doc_id: CatalogEntry.from_dict(doc_id, data)
                for doc_id, data in read_json(path / "catalog.json").items()}
     cited_by: dict[str, list[str]] = {}
@@ -131,9 +161,31 @@ def _open_generation(path: Path) -> Generation:
             by_number[number_key(entry.meta.number)] = doc_id
     index = open_index(path)
     with new_searcher(index) as searcher:
-        engine = Engine(searcher, k1=BM25_K1, b=BM25_B)
+        engine = Engine(searcher, k1=BM25_K1, b=BM25_B, postings=_derived_postings(path, searcher))
+    engine.shared = shared_scored_lists(engine, path, FOLDED_FIELDS)
     issued = [catalog[doc_id].meta.issued if doc_id in catalog else "" for doc_id in engine.doc_ids]
     issued_rank = np.zeros(len(issued), dtype=np.int32)
     for rank, i in enumerate(sorted(range(len(issued)), key=issued.__getitem__)):
         issued_rank[i] = rank
-    return Generation(path.name, path, index, catalog, cited_by, by_number, engine, issued_rank)
+    gen = Generation(path.name, path, index, catalog, cited_by, by_number, engine, issued_rank)
+    gen.warm_seconds = time.monotonic() - started
+    gen.warmed.set()
+    log.info("opened %s in %.2fs", path.name, gen.warm_seconds)
+    return gen
+
+
+def _derived_postings(path: Path, searcher):
+    """The generation's derived postings, verified; rebuilt when damaged or missing if the
+    generation can be written and the index lock taken (no batch job running), else
+    DamagedPostings saying why not."""
+    try:
+        return open_derived(path, searcher, rebuild=False)
+    except DamagedPostings as exc:
+        damage = exc
+    if not os.access(path, os.W_OK):
+        raise DamagedPostings(f"{damage}; not rebuilt: {path} is read-only")
+    try:
+        with index_lock(path.parent):
+            return open_derived(path, searcher, rebuild=True)
+    except IndexLocked as exc:
+        raise DamagedPostings(f"{damage}; not rebuilt: {exc}") from None

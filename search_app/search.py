@@ -61,7 +61,23 @@ def search(
 ) -> SearchResult:
     """`as_of`: the day of the documents' status (its filter, facet and each hit's); default
     today. `group`: "document" (the page's order, grouping.py) or "none" (score order); `doc`:
-    only the clauses of that document (its doc_id)."""
+    only the clauses of that document (its doc_id). A read error in the served generation (a
+    damaged segment) refuses it: the search runs again on the generation served instead
+    (`IndexHandle.refuse`)."""
+    gen = handle.generation()
+    args = (q, filters, page, per_page, sort, as_of, group, doc)
+    try:
+        return _search(handle, gen, *args)
+    except QueryError:
+        raise
+    except fmt.READ_ERRORS as exc:
+        if gen is None:
+            raise
+        return _search(handle, handle.refuse(gen, exc), *args)
+
+
+def _search(handle: IndexHandle, gen, q: str, filters: dict[str, str] | None, page: int, per_page: int,
+            sort: str, as_of: date | None, group: str, doc: str) -> SearchResult:
     started = time.monotonic()
     if page < 1 or page > MAX_PAGE:
         raise QueryError(f"Trang phải từ 1 đến {MAX_PAGE}.")
@@ -73,7 +89,6 @@ def search(
     if filters.get("status", STATUS_CODES[0]) not in STATUS_CODES:
         raise QueryError("Hiệu lực (status) phải là một trong: " + ", ".join(STATUS_CODES) + ".")
     result = SearchResult(query=q, page=page, per_page=per_page)
-    gen = handle.generation()
     parsed = parse_query(q)
     if gen is None or (parsed.is_empty and not filters and not doc):
         return result
@@ -124,14 +139,13 @@ def search(
     else:
         order = np.lexsort((records, -record_scores))
     order = order[:wanted]
-    anchor_of = fmt.stored_value_reader(searcher, "anchor")
     candidates = []  # (record, score, doc_id, anchor), best first
     for record, score in zip(records[order].tolist(), record_scores[order].tolist()):
         if long_phrases:
             text = fold(fmt.stored_fields(searcher, record)["text"]).lower()
             if not all(p.search(text) for p in long_phrases):
                 continue
-        candidates.append((record, score, engine.doc_ids[engine.record_doc[record]], anchor_of(record)))
+        candidates.append((record, score, engine.doc_ids[engine.record_doc[record]], engine.anchor_of(record)))
         if len(candidates) == CANDIDATES:
             break
 

@@ -244,10 +244,13 @@ def api_index():
 
 @api.get("/health")
 def api_health():
-    gen = handle().generation()
+    h = handle()
+    gen = h.generation()
     return jsonify({"generation": gen.name if gen else None,
                     "documents": len(gen.catalog) if gen else 0,
-                    "warm": gen.warmed.is_set() if gen else False})
+                    "warm": gen.warmed.is_set() if gen else False,
+                    "degraded": h.degraded is not None,
+                    "reason": h.degraded})
 
 
 def _wants_json() -> bool:
