@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from .citation import citation
 from .document_support import support_measures
 from .model import CatalogEntry, Document
@@ -20,7 +22,20 @@ def catalog_entry(document: Document) -> dict:
         support=support_measures(document),
         validity=validity_facts(document),
         status_override=document.status_override,
+        cited_as=cited_as(document),
     ).to_dict()
+
+
+def cited_as(document: Document) -> dict[str, list[str]]:
+    """Each cited number as the document most often writes it, with the type most often named."""
+    numbers: dict[str, Counter] = {}
+    types: dict[str, Counter] = {}
+    for ref in document.references:
+        numbers.setdefault(ref.key, Counter())[ref.number] += 1
+        if ref.doc_type:
+            types.setdefault(ref.key, Counter())[ref.doc_type] += 1
+    return {key: [spellings.most_common(1)[0][0], types[key].most_common(1)[0][0] if key in types else ""]
+            for key, spellings in sorted(numbers.items())}
 
 
 def validity_facts(document: Document) -> dict:

@@ -155,6 +155,9 @@ class CatalogEntry:
     support: list[dict] = field(default_factory=list)  # support measures (ingest.document_support)
     validity: dict = field(default_factory=dict)  # ingest.validity_model.ValidityFacts.to_dict()
     status_override: dict = field(default_factory=dict)  # from the sidecar: code, reason, since, by
+    # number key → [number, type] as this document most often writes the citation:
+    # "1322/QD-TTG" → ["1322/QĐ-TTg", "Quyết định"] (a number the corpus does not hold is named so)
+    cited_as: dict = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, doc_id: str, data: dict) -> "CatalogEntry":
@@ -170,6 +173,7 @@ class CatalogEntry:
             support=data.get("support", []),
             validity=data.get("validity", {}),
             status_override=data.get("status_override", {}),
+            cited_as=data.get("cited_as", {}),
         )
 
     def to_dict(self) -> dict:
@@ -184,6 +188,7 @@ class CatalogEntry:
             "support": self.support,
             "validity": self.validity,
             "status_override": self.status_override,
+            "cited_as": self.cited_as,
         }
 
 

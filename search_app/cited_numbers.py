@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from ingest.document import meta_display_name
-from ingest.index import number_lookup_keys, read_json
+from ingest.index import number_lookup_keys
 from ingest.references import number_key
 
 from .citing_text import CitedStatement, citing_sentence, describe_citation
@@ -106,33 +105,12 @@ def _cited_number(gen: Generation, key: str) -> CitedNumber:
                        citing_documents=len(set(gen.cited_by.get(key, []))), url=ref_url(key))
 
 
-_written_lock = threading.Lock()
-_written: dict[tuple[str, str], tuple[str, str]] = {}  # (generation path, key) → number, type
-
-
 def as_written(gen: Generation, key: str) -> tuple[str, str]:
-    """(number, type) as the citations write them, read from the shortest citing document (the
-    most frequent spelling and type there); the type falls back to the ký hiệu code's."""
-    cache_key = (str(gen.path), key)
-    with _written_lock:
-        if cache_key in _written:
-            return _written[cache_key]
-    citing = sorted(set(gen.cited_by.get(key, [])), key=lambda d: (gen.entry(d).pages, d))
-    numbers: Counter[str] = Counter()
-    types: Counter[str] = Counter()
-    if citing:
-        for ref in read_json(gen.path / "docs" / f"{citing[0]}.json")["references"]:
-            if ref["key"] == key:
-                numbers[ref["number"]] += 1
-                if ref["doc_type"]:
-                    types[ref["doc_type"]] += 1
-    number = numbers.most_common(1)[0][0] if numbers else key
-    doc_type = types.most_common(1)[0][0] if types else code_type(key)
-    with _written_lock:
-        if len(_written) > 4096:
-            _written.clear()
-        _written[cache_key] = (number, doc_type)
-    return number, doc_type
+    """(number, type) as the citations write them: as the shortest citing document writes it
+    most often (its catalog entry keeps that); the type falls back to the ký hiệu code's."""
+    citing = min(set(gen.cited_by.get(key, [])), key=lambda d: (gen.entry(d).pages, d), default=None)
+    number, doc_type = gen.entry(citing).cited_as.get(key, ("", "")) if citing else ("", "")
+    return number or key, doc_type or code_type(key)
 
 
 def code_type(key: str) -> str:
