@@ -4,16 +4,20 @@ memory-mapped so every server process shares one copy in the page cache.
 Layout, inside a generation directory (written before it is published, removed with it):
 
     postings/<segment id>/manifest.json   segment id, records, per field: terms, postings,
-                                          total length, scorable; per file: size and CRC-32
-    postings/<segment id>/<field>.terms.npy        uint8: the field's terms (UTF-8), in order
-    postings/<segment id>/<field>.term_starts.npy  int64: where term i starts in .terms (n + 1)
-    postings/<segment id>/<field>.post_starts.npy  int64: where term i's postings start (n + 1)
-    postings/<segment id>/<field>.ids.npy          int32: record numbers in the segment
-    postings/<segment id>/<field>.tfs.npy          float32: term frequencies (Whoosh's weights)
-    postings/<segment id>/<field>.lengths.npy      uint8: the field length code of each record
-    postings/<segment id>/<field>.folded.npy       int32: term numbers in the order of their
-                                                   accent-folded form (words fields): the
-                                                   spellings of "hoa_binh" are one range
+                                          total length, scorable; per file: size and CRC-32;
+                                          per array: dtype, shape and offset in arrays.bin
+    postings/<segment id>/arrays.bin      the arrays below, back to back, 64-byte aligned:
+        <field>.terms        uint8: the field's terms (UTF-8), in order
+        <field>.term_starts  int64: where term i starts in .terms (n + 1)
+        <field>.post_starts  int64: where term i's postings start (n + 1)
+        <field>.ids          int32: record numbers in the segment
+        <field>.tfs          float32: term frequencies (Whoosh's weights)
+        <field>.lengths      uint8: the field length code of each record
+        <field>.folded       int32: term numbers in the order of their accent-folded form
+                             (words fields): the spellings of "hoa_binh" are one range
+
+One file per folder, mapped once: a mapping holds a file descriptor for as long as it lives,
+and a server keeps two generations open.
 
 Whoosh stays the index of record: the files are derived from its segments (read through
 `indexformat_read`) and rebuilt from them. One folder per segment: Whoosh never changes a
@@ -25,6 +29,7 @@ from __future__ import annotations
 import heapq
 import json
 import logging
+import mmap
 import os
 import shutil
 import zlib
@@ -41,7 +46,9 @@ log = logging.getLogger(__name__)
 
 FOLDER = "postings"
 MANIFEST = "manifest.json"
-FORMAT = 2  # 2: folded order of the words fields
+FORMAT = 3  # 2: folded order of the words fields; 3: one arrays.bin per folder
+PACK = "arrays.bin"
+_ALIGN = 64
 _LENGTH_OF_CODE = np.array(LENGTH_OF_CODE, dtype=np.float32)
 _EMPTY_IDS = np.empty(0, dtype=np.int32)
 _EMPTY_TFS = np.empty(0, dtype=np.float32)
@@ -82,7 +89,8 @@ def _write_segment(searcher, segment: fmt.Segment, folder: Path) -> None:
     tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    manifest = {"format": FORMAT, "segment_id": segment.id, "records": segment.records, "fields": {}, "files": {}}
+    manifest = {"format": FORMAT, "segment_id": segment.id, "records": segment.records, "fields": {}}
+    packed: dict[str, np.ndarray] = {}
     for field in fmt.term_fields(searcher):
         terms, ids, tfs, term_ends, post_ends = [], [], [], [], []
         for term, term_ids, weights in fmt.segment_postings(searcher, segment.id, field):
@@ -105,20 +113,48 @@ def _write_segment(searcher, segment: fmt.Segment, folder: Path) -> None:
             arrays["lengths"] = fmt.segment_length_codes(searcher, segment.id, field)
             folded = [fold(term.decode("utf-8")) for term in terms]
             arrays["folded"] = np.array(sorted(range(len(terms)), key=folded.__getitem__), dtype=np.int32)
-        for kind, array in arrays.items():
-            name = f"{field}.{kind}.npy"
-            np.save(tmp / name, array, allow_pickle=False)
-            manifest["files"][name] = _file_facts(tmp / name)
+        packed.update((f"{field}.{kind}", array) for kind, array in arrays.items())
         manifest["fields"][field] = {
             "terms": len(terms), "postings": int(arrays["post_starts"][-1]), "scorable": scorable,
             "total_length": fmt.segment_field_length(searcher, segment.id, field) if scorable else 0,
         }
+    manifest["arrays"] = _write_pack(tmp / PACK, packed)
+    manifest["files"] = {PACK: _file_facts(tmp / PACK)}
     (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     if folder.exists():  # a damaged folder: set aside first, the rename needs the name free
         damaged = folder.with_name(f"{folder.name}.damaged-{os.getpid()}")
         os.rename(folder, damaged)
         shutil.rmtree(damaged, ignore_errors=True)
     os.rename(tmp, folder)
+
+
+def _write_pack(path: Path, arrays: dict[str, np.ndarray]) -> dict[str, dict]:
+    """The arrays back to back in one file; name → dtype, shape and offset."""
+    entries, offset = {}, 0
+    with open(path, "wb") as fh:
+        for name, array in arrays.items():
+            array = np.ascontiguousarray(array)
+            fh.write(b"\0" * (-offset % _ALIGN))
+            offset += -offset % _ALIGN
+            entries[name] = {"dtype": array.dtype.str, "shape": list(array.shape), "offset": offset}
+            fh.write(array.tobytes())
+            offset += array.nbytes
+    return entries
+
+
+def _open_pack(folder: Path, entries: dict[str, dict]) -> dict[str, np.ndarray]:
+    """Read-only arrays over one mapping of the folder's pack (`_write_pack`)."""
+    path = folder / PACK
+    if not entries or path.stat().st_size == 0:
+        return {name: np.zeros(e["shape"], dtype=e["dtype"]) for name, e in entries.items()}
+    with open(path, "rb") as fh:
+        mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    arrays = {}
+    for name, e in entries.items():
+        dtype = np.dtype(e["dtype"])
+        count = int(np.prod(e["shape"], dtype=np.int64))
+        arrays[name] = np.frombuffer(mapped, dtype=dtype, count=count, offset=e["offset"]).reshape(e["shape"])
+    return arrays
 
 
 def _file_facts(path: Path) -> dict:
@@ -139,11 +175,9 @@ def write_arrays(folder: Path, arrays: dict[str, np.ndarray], meta: dict) -> Non
     tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    files = {}
-    for name, array in arrays.items():
-        np.save(tmp / f"{name}.npy", array, allow_pickle=False)
-        files[f"{name}.npy"] = _file_facts(tmp / f"{name}.npy")
-    (tmp / MANIFEST).write_text(json.dumps({"format": FORMAT, "meta": meta, "files": files}, ensure_ascii=False),
+    entries = _write_pack(tmp / PACK, arrays)
+    (tmp / MANIFEST).write_text(json.dumps({"format": FORMAT, "meta": meta, "arrays": entries,
+                                            "files": {PACK: _file_facts(tmp / PACK)}}, ensure_ascii=False),
                                 encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     os.rename(tmp, folder)
@@ -154,9 +188,7 @@ def open_arrays(folder: Path) -> tuple[dict, dict[str, np.ndarray]]:
     manifest = _verified_manifest(folder)
     if manifest.get("format") != FORMAT:
         raise DamagedPostings(f"{folder}: written in another format")
-    arrays = {name.removesuffix(".npy"): np.load(folder / name, mmap_mode="r", allow_pickle=False).view(np.ndarray)
-              for name in manifest["files"]}
-    return manifest["meta"], arrays
+    return manifest["meta"], _open_pack(folder, manifest["arrays"])
 
 
 # Checking
@@ -198,9 +230,9 @@ def verify_segment(folder: Path, segment: fmt.Segment) -> dict:
 class _SegmentField:
     """One field of one segment, memory-mapped."""
 
-    def __init__(self, folder: Path, field: str, facts: dict):
-        def load(kind):  # as a plain array over the mapping: numpy's memmap class is slow to slice
-            return np.load(folder / f"{field}.{kind}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
+    def __init__(self, arrays: dict[str, np.ndarray], field: str, facts: dict):
+        def load(kind):  # plain arrays over the mapping: numpy's memmap class is slow to slice
+            return arrays[f"{field}.{kind}"]
 
         self.terms, self.term_starts, self.post_starts = load("terms"), load("term_starts"), load("post_starts")
         self.ids, self.tfs = load("ids"), load("tfs")
@@ -262,8 +294,9 @@ class DerivedPostings:
         self._fields: dict[str, list[tuple[int, _SegmentField]]] = {}
         self._scorable: dict[str, bool] = {}
         for segment, manifest, folder in zip(segments, manifests, folders):
+            arrays = _open_pack(folder, manifest["arrays"])
             for field, facts in manifest["fields"].items():
-                self._fields.setdefault(field, []).append((segment.offset, _SegmentField(folder, field, facts)))
+                self._fields.setdefault(field, []).append((segment.offset, _SegmentField(arrays, field, facts)))
                 self._scorable[field] = facts["scorable"]
 
     def record_count(self) -> int:

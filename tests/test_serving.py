@@ -5,6 +5,7 @@ turns into a 500 (the generation is rebuilt, or refused for the one before it)."
 import http.client
 import json
 import logging
+import os
 import subprocess
 import sys
 import urllib.parse
@@ -15,7 +16,7 @@ import pytest
 from ingest.index import current_generation
 from ingest.locking import index_lock
 from ingest.pipeline import run_ingest
-from ingest.postings_file import FOLDER, DamagedPostings, build_derived
+from ingest.postings_file import FOLDER, PACK, DamagedPostings, build_derived
 from search_app import create_app
 
 from .conftest import ROOT, wait_until
@@ -99,7 +100,7 @@ def damage(path) -> None:
         fh.truncate(path.stat().st_size // 2)
 
 
-def derived_file(generation, name: str = "text.ids.npy"):
+def derived_file(generation, name: str = PACK):
     return next((generation / FOLDER).glob(f"*/{name}"))
 
 
@@ -127,7 +128,7 @@ def test_damaged_derived_file_refuses_the_generation_when_it_cannot_be_rebuilt(s
     second = current_generation(index_dir)
     # a segment of its own (the others are hard links shared with the first generation)
     own = next(p for p in (second / FOLDER).iterdir() if not (index_dir / first / FOLDER / p.name).exists())
-    damage(own / "bigrams.tfs.npy")
+    damage(own / PACK)
     client = create_app(index_dir=index_dir, corpus_dir=corpus).test_client()
     with index_lock(index_dir), caplog.at_level(logging.ERROR):  # a batch job running: not rebuilt
         responses = [client.get(path) for path in ("/", "/?q=kế+hoạch", "/api/search?q=kế+hoạch", "/api/health")]
@@ -136,7 +137,7 @@ def test_damaged_derived_file_refuses_the_generation_when_it_cannot_be_rebuilt(s
     assert health["generation"] == first and health["degraded"]
     assert second.name in health["reason"] and first in health["reason"]
     logged = " ".join(r.getMessage() for r in caplog.records)
-    assert "refusing generation " + second.name in logged and "bigrams.tfs.npy" in logged and "locked" in logged
+    assert "refusing generation " + second.name in logged and PACK in logged and "locked" in logged
 
 
 def test_deleted_segment_file_keeps_the_site_answering_degraded(sample_copy):
@@ -175,7 +176,7 @@ def test_derived_postings_are_rebuilt_from_whoosh_and_verified(sample_copy):
     folder = derived_file(gen).parent
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     assert build_derived(gen) == []  # sound: nothing rebuilt
-    (folder / "text.tfs.npy").write_bytes(before["text.tfs.npy"][:-4] + b"\x00\x00\x80\x7f")  # same size
+    (folder / PACK).write_bytes(before[PACK][:-4] + b"\x00\x00\x80\x7f")  # same size
     assert build_derived(gen) == [folder.name]
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     (folder / "manifest.json").unlink()
@@ -185,7 +186,7 @@ def test_derived_postings_are_rebuilt_from_whoosh_and_verified(sample_copy):
 
     with new_searcher(open_index(gen)) as searcher, pytest.raises(DamagedPostings, match="manifest"):
         open_derived(gen, searcher, rebuild=False)
-    assert np.load(folder / "text.ids.npy", mmap_mode="r").dtype == np.int32
+    assert json.loads(before["manifest.json"])["arrays"]["text.ids"]["dtype"] == np.dtype(np.int32).str
 
 
 def test_shared_scored_lists_equal_the_scores_computed_per_process(sample_copy, monkeypatch):
@@ -205,3 +206,18 @@ def test_shared_scored_lists_equal_the_scores_computed_per_process(sample_copy, 
         assert ids.tolist() == expected_ids.tolist(), (field, term)
         np.testing.assert_array_equal(scores, expected)
     assert not ids.flags.writeable  # a read-only mapping, shared through the page cache
+
+
+def test_open_files_stay_bounded_across_many_new_generations(sample_copy):
+    """A mapping holds a file descriptor for as long as it lives: one per segment folder, and
+    the generations that are no longer served are let go (select() fails past 1024)."""
+    corpus, index_dir = sample_copy
+    client = create_app(index_dir=index_dir, corpus_dir=corpus).test_client()
+    letter = corpus / LETTER
+    counts = []
+    for i in range(6):
+        assert client.get("/api/search?q=" + urllib.parse.quote("hỗ trợ doanh nghiệp")).status_code == 200
+        counts.append(len(os.listdir("/proc/self/fd")))
+        letter.write_text(letter.read_text(encoding="utf-8") + f"\nGhi chú bổ sung số {i}.\n", encoding="utf-8")
+        assert run_ingest(corpus, index_dir, progress=False).exit_status == 0
+    assert max(counts) - counts[0] < 100, counts
