@@ -101,7 +101,8 @@ def damage(path) -> None:
 
 
 def derived_file(generation, name: str = PACK):
-    return next((generation / FOLDER).glob(f"*/{name}"))
+    """A file of a segment's folder (not of the shared scored lists beside them)."""
+    return next(p for p in sorted((generation / FOLDER).glob(f"*/{name}")) if not p.parent.name.startswith("scored-"))
 
 
 def test_damaged_derived_file_is_rebuilt_at_open(sample_copy, caplog):
