@@ -74,11 +74,12 @@ def train(questions, depth: int, passes: int = 2) -> tuple[float, float, float, 
     return tuple(weights)
 
 
-def cross_validate(questions, folds: int, depth: int, seed: int = 14) -> dict:
-    """Folds as bench/rank_cv.py makes them (same seed, same shuffle)."""
+def cross_validate(questions, folds: int, depth: int, seed: int = 14, fixed=None) -> dict:
+    """Folds as bench/rank_cv.py makes them (same seed, same shuffle). `fixed`: shares chosen
+    elsewhere (on another set), also scored per fold."""
     order = list(range(len(questions)))
     random.Random(seed).shuffle(order)
-    base, model, chosen = [], [], []
+    base, model, chosen, given = [], [], [], []
     for f in range(folds):
         test = [questions[i] for n, i in enumerate(order) if n % folds == f]
         train_set = [questions[i] for n, i in enumerate(order) if n % folds != f]
@@ -86,10 +87,13 @@ def cross_validate(questions, folds: int, depth: int, seed: int = 14) -> dict:
         base.append(mean_rr(test, (0.0, 0.0, 0.0, 0.0), depth)[f"MRR@{K}"])
         model.append(mean_rr(test, w, depth)[f"MRR@{K}"])
         chosen.append(w)
+        if fixed is not None:
+            given.append(mean_rr(test, fixed, depth)[f"MRR@{K}"])
         print(f"fold {f + 1}: shares (title, document, definition, article) {w} baseline {base[-1]:.3f} "
               f"named {model[-1]:.3f}", file=sys.stderr)
     return {"baseline": (float(np.mean(base)), float(np.std(base))),
-            "model": (float(np.mean(model)), float(np.std(model))), "chosen": chosen}
+            "model": (float(np.mean(model)), float(np.std(model))), "chosen": chosen,
+            "fixed": (float(np.mean(given)), float(np.std(given))) if given else None}
 
 
 def report(questions, folds: int, depth: int, fixed: tuple[float, float, float, float] | None) -> None:
@@ -99,7 +103,9 @@ def report(questions, folds: int, depth: int, fixed: tuple[float, float, float, 
             print(f"named {fixed} depth={depth} group={group:8} MRR@{K}={m[f'MRR@{K}']:.3f} R@1={m['R@1']:.3f} "
                   f"R@5={m['R@5']:.3f} R@{K}={m[f'R@{K}']:.3f} n={len(questions)}")
     if folds:
-        cv = cross_validate(questions, folds, depth)
+        cv = cross_validate(questions, folds, depth, fixed=fixed)
         b, m = cv["baseline"], cv["model"]
+        if cv["fixed"]:
+            print(f"cv shares {fixed} over the same folds: MRR@{K}={cv['fixed'][0]:.3f} sd={cv['fixed'][1]:.3f}")
         print(f"cv baseline MRR@{K}={b[0]:.3f} sd={b[1]:.3f} | named MRR@{K}={m[0]:.3f} sd={m[1]:.3f} "
               f"folds={folds} depth={depth} n={len(questions)}")

@@ -3,7 +3,7 @@ the second-pass model (bench/rerank_features.py) trained on 4 folds and scored o
 
     python bench/rank_cv.py alqac --law LAW.json --queries Q.json --workdir DIR [--folds 5]
     python bench/rank_cv.py clauses --file tests/data/clause_questions.toml [--folds 5]
-    … --lever named [--depth 100] [--shares T D F A]   (the named-units bonus: bench/named_cv.py)
+    … --lever named [--depth 20] [--shares T D F A]   (the named-units bonus: bench/named_cv.py)
 
 For each question the first pass runs as `search()` runs it (parse, build_query, the engine,
 the best 300 clauses); `rerank_features.features` gives each candidate's feature row. Offline, a
@@ -83,14 +83,15 @@ def first_pass(handle, text: str):
 def dump(handle, items: list[tuple[str, set]], key_of) -> list[Question]:
     """items: (question text, relevant keys); key_of(searcher, record, doc_id, anchor) → key."""
     from bench.rerank_features import features
-    from search_app.named_units import look
+    from search_app.named_units import glossary_records, look
 
     out = []
     for text, relevant in items:
         gen, searcher, engine, query, records, anchors, doc_ids = first_pass(handle, text)
         x = features(engine, searcher, query, records, anchors)
         keys = [key_of(searcher, r, d, a) for r, d, a in zip(records.tolist(), doc_ids, anchors)]
-        facts = look(searcher, gen, list(zip(records.tolist(), [0] * len(records), doc_ids, anchors)), len(records))
+        candidates = list(zip(records.tolist(), [0] * len(records), doc_ids, anchors))
+        facts = look(searcher, gen, candidates, len(records), glossary_records(engine, searcher, records))
         out.append(Question(text, x, records, doc_ids, anchors, keys, relevant, facts))
     return out
 
@@ -296,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--lever", choices=("reranker", "named"), default="reranker",
                        help="second pass cross-validated: the linear reranker or the named-units "
                             "bonus (bench/named_cv.py)")
-        p.add_argument("--depth", type=int, default=100, help="--lever named: candidates looked at")
+        p.add_argument("--depth", type=int, default=20, help="--lever named: candidates looked at")
         p.add_argument("--shares", type=float, nargs=4, metavar=("TITLE", "DOC", "DEF", "ARTICLE"),
                        help="--lever named: also score these fixed shares in-sample")
     args = ap.parse_args(argv)

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.analysis import syllables
+import numpy as np
+
+from ingest.analysis import SYLLABLE_RE
 from ingest.textnorm import fold
 
 # Shares of the question's best first-pass score. bench/named_cv.py chose the same four on 4 of
@@ -22,19 +24,19 @@ W_TITLE = 0.1  # the clause's title is quoted whole in the question
 W_DOC = 0.2  # the clause's document is named ("theo Luật Cư trú")
 W_DEFINITION = 0.5  # a definition question and the clause defining its term
 W_ARTICLE = 0.3  # the question names the clause's Điều by number
-DEPTH = 100  # candidates whose title is looked at (each costs a stored-fields read)
+DEPTH = 20  # candidates whose title is looked at (a stored-fields read each, ~20 µs; 10–100 score the same)
 MIN_TITLE_SYLLABLES = 2
 
 _DEFINITION_QUESTION_RE = re.compile(
     r" (la gi|the nao la|duoc hieu la|duoc hieu nhu the nao|hieu nhu the nao|dinh nghia|khai niem) ")
-_GLOSSARY_RE = re.compile(r"\bgiai thich tu ngu\b")
+GLOSSARY = ("giải", "thích", "từ", "ngữ")  # the heading of a "Giải thích từ ngữ" article
 _DEFINED_TERM_RE = re.compile(r"^\s*\d+[.)]\s+(.{1,120}?)\s+(?:là|được hiểu là)\s", re.IGNORECASE)
 
 
 def key(text: str) -> str:
     """Folded, lowercased syllables of `text` between single spaces, with a space at each end:
     a quoted run of syllables is a substring."""
-    return " " + " ".join(fold(w) for w, _, _ in syllables(text)) + " "
+    return " " + " ".join(SYLLABLE_RE.findall(fold(text).lower())) + " "
 
 
 def is_definition_question(question_key: str) -> bool:
@@ -46,29 +48,27 @@ def title_of(heading: str, path: str) -> str:
     return heading[len(path):].strip() if path and heading.startswith(path) else heading.strip()
 
 
-def defined_term(text: str, heading: str) -> str:
+def defined_term(text: str) -> str:
     """The term a clause of a "Giải thích từ ngữ" article defines ("1. Cư trú là …" → "Cư trú"),
     or ""."""
-    if not _GLOSSARY_RE.search(key(heading)):
-        return ""
     m = _DEFINED_TERM_RE.match(text)
     return m.group(1) if m else ""
 
 
-def document_names(doc_type: str, title: str) -> list[str]:
-    """How a question names a document: "Luật Cư trú", or "Hiến pháp" for an untitled one."""
+def document_names(doc_type: str, title: str) -> tuple[str, ...]:
+    """How a question names a document (as keys): "Luật Cư trú", or "Hiến pháp" for an untitled one."""
     names = [f"{doc_type} {title}"] if title else [doc_type] if doc_type else []
-    return [key(n) for n in names if len(key(n).split()) >= 2]
+    return tuple(k for k in map(key, names) if len(k.split()) >= 2)
 
 
 @dataclass(frozen=True)
 class Facts:
-    """What a candidate clause offers to be named by: its title(s), its document's names (as
-    keys), the term it defines (glossary clauses), the number of its Điều."""
-    title: str
-    doc_names: tuple[str, ...]
-    term: str
-    article: str
+    """What a candidate clause offers to be named by, as keys: its title(s), its document's
+    names, the term it defines (glossary clauses), and the number of its Điều."""
+    title: str = " "
+    doc_names: tuple[str, ...] = ()
+    term: str = " "
+    article: str = ""
 
 
 @dataclass
@@ -83,7 +83,7 @@ class Named:
 
 
 _ARTICLE_OF_ANCHOR_RE = re.compile(r"(?:^|\.)dieu-(\d+[a-z]?)(?:\.|$)")
-_ARTICLE_IN_QUESTION_RE = re.compile(r" dieu (\d+[a-z]?) ")
+_ARTICLE_IN_QUESTION_RE = re.compile(r" dieu (\d+[a-z]?)(?= )")
 
 
 def article_of_anchor(anchor: str) -> str:
@@ -92,17 +92,18 @@ def article_of_anchor(anchor: str) -> str:
     return m.group(1) if m else ""
 
 
-def named(question_key: str, facts: Facts) -> Named:
-    title_key = key(facts.title)
-    n_title = len(title_key.split())
+def named(question_key: str, facts: Facts, definition_question: bool | None = None) -> Named:
     out = Named()
-    if n_title >= MIN_TITLE_SYLLABLES and title_key in question_key:
+    n_title = facts.title.count(" ") - 1
+    if n_title >= MIN_TITLE_SYLLABLES and facts.title in question_key:
         out.title = n_title
     out.document = any(n in question_key for n in facts.doc_names)
-    if facts.term and is_definition_question(question_key) and key(facts.term) in question_key:
-        out.definition = len(key(facts.term).split())
+    if definition_question is None:
+        definition_question = is_definition_question(question_key)
+    if definition_question and len(facts.term) > 2 and facts.term in question_key:
+        out.definition = facts.term.count(" ") - 1
     if facts.article:
-        out.article = fold(facts.article) in _ARTICLE_IN_QUESTION_RE.findall(question_key)
+        out.article = facts.article in _ARTICLE_IN_QUESTION_RE.findall(question_key)
     return out
 
 
@@ -130,10 +131,21 @@ def enabled() -> bool:
     return bool(W_TITLE or W_DOC or W_DEFINITION or W_ARTICLE)
 
 
-def look(searcher, gen, candidates: list[tuple], read: int) -> list[Facts]:
-    """The facts of each candidate (record, score, doc_id, anchor). Titles and defined terms
-    come from the stored fields, read for the first `read` candidates only (~20 µs each);
-    document names and article numbers for all (catalog and anchor)."""
+def glossary_records(engine, searcher, records: np.ndarray) -> np.ndarray:
+    """Which of `records` lie in a "Giải thích từ ngữ" article (their heading holds its words),
+    from the heading postings, without reading stored fields."""
+    held = np.ones(len(records), dtype=bool)
+    for word in GLOSSARY:
+        ids, _ = engine.term(searcher, "heading", word)
+        where = np.minimum(np.searchsorted(ids, records), max(len(ids) - 1, 0))
+        held &= (ids[where] == records) if len(ids) else False
+    return held
+
+
+def look(searcher, gen, candidates: list[tuple], titles: int, terms: np.ndarray | None) -> list[Facts]:
+    """The facts of each candidate (record, score, doc_id, anchor): document names and article
+    numbers for all (catalog and anchor); titles for the first `titles` and defined terms where
+    `terms` is set, from the stored fields."""
     from ingest import indexformat_read as fmt
 
     names: dict[str, tuple[str, ...]] = {}
@@ -141,26 +153,30 @@ def look(searcher, gen, candidates: list[tuple], read: int) -> list[Facts]:
     for n, (record, _, doc_id, anchor) in enumerate(candidates):
         if doc_id not in names:
             meta = gen.entry(doc_id).meta
-            names[doc_id] = tuple(document_names(meta.doc_type, meta.title))
-        title = term = ""
-        if n < read:
+            names[doc_id] = document_names(meta.doc_type, meta.title)
+        title = term = " "
+        want_term = terms is not None and terms[n]
+        if n < titles or want_term:
             stored = fmt.stored_fields(searcher, record)
-            title = title_of(stored["heading"], stored["path"])
-            term = defined_term(stored["text"], stored["heading"])
+            title = key(title_of(stored["heading"], stored["path"])) if n < titles else " "
+            term = key(defined_term(stored["text"])) if want_term else " "
         out.append(Facts(title, names[doc_id], term, article_of_anchor(anchor)))
     return out
 
 
 def rerank(question: str, candidates: list[tuple], searcher, gen) -> list[tuple]:
     """Candidates (record, score, doc_id, anchor), best first → the same with the bonuses added,
-    best first again. Titles are looked at in the first DEPTH; a definition question looks at
-    every candidate for its term."""
+    best first again. Titles are looked at in the first DEPTH; a definition question looks for
+    its term in every glossary clause among the candidates."""
     if not candidates:
         return candidates
     question_key = key(question)
-    read = len(candidates) if is_definition_question(question_key) and W_DEFINITION else DEPTH
-    found = [named(question_key, f) for f in look(searcher, gen, candidates, read)]
-    extra = bonuses(found, candidates[0][1])
+    definition_question = bool(W_DEFINITION) and is_definition_question(question_key)
+    terms = None
+    if definition_question:
+        terms = glossary_records(gen.engine, searcher, np.array([c[0] for c in candidates]))
+    facts = look(searcher, gen, candidates, DEPTH if W_TITLE else 0, terms)
+    extra = bonuses([named(question_key, f, definition_question) for f in facts], candidates[0][1])
     if not any(extra):
         return candidates
     return sorted(((c[0], c[1] + b, *c[2:]) for c, b in zip(candidates, extra)), key=lambda c: (-c[1], c[0]))
