@@ -3,7 +3,7 @@ the second-pass model (bench/rerank_features.py) trained on 4 folds and scored o
 
     python bench/rank_cv.py alqac --law LAW.json --queries Q.json --workdir DIR [--folds 5]
     python bench/rank_cv.py clauses --file tests/data/clause_questions.toml [--folds 5]
-    … --lever named [--depth 20] [--shares T D F A]   (the named-units bonus: bench/named_cv.py)
+    … --lever named [--depth 10] [--shares T D F A]   (the named-units bonus: bench/named_cv.py)
 
 For each question the first pass runs as `search()` runs it (parse, build_query, the engine,
 the best 300 clauses); `rerank_features.features` gives each candidate's feature row. Offline, a
@@ -297,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--lever", choices=("reranker", "named"), default="reranker",
                        help="second pass cross-validated: the linear reranker or the named-units "
                             "bonus (bench/named_cv.py)")
-        p.add_argument("--depth", type=int, default=20, help="--lever named: candidates looked at")
+        p.add_argument("--depth", type=int, default=10, help="--lever named: candidates looked at")
         p.add_argument("--shares", type=float, nargs=4, metavar=("TITLE", "DOC", "DEF", "ARTICLE"),
                        help="--lever named: also score these fixed shares in-sample")
     args = ap.parse_args(argv)

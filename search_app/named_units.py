@@ -1,5 +1,5 @@
-"""What a question names outright — an article's title, a document's name, a term a "Giải thích
-từ ngữ" article defines — as a bonus on the first-pass score of the clauses it names.
+"""What a question names outright — an article's title or number, a document's name, a term a
+"Giải thích từ ngữ" article defines — as a bonus on the first-pass score of the clauses it names.
 
 BM25 scores the words of "Điều nào sau đây KHÔNG đúng về quyền của bên cầm cố?" alike in
 "Quyền của bên cầm cố" and "Nghĩa vụ của bên cầm cố"; a question that quotes a title whole
@@ -18,13 +18,14 @@ import numpy as np
 from ingest.analysis import SYLLABLE_RE
 from ingest.textnorm import fold
 
-# Shares of the question's best first-pass score. bench/named_cv.py chose the same four on 4 of
-# 5 folds of ALQAC 2025 train, and these on all of it (bench/README.md).
+# Shares of the question's best first-pass score, chosen on all of ALQAC 2025 train by the
+# procedure bench/named_cv.py cross-validates (the same title and definition shares on each 4
+# folds, the same document and article shares on four of five; bench/README.md).
 W_TITLE = 0.1  # the clause's title is quoted whole in the question
 W_DOC = 0.2  # the clause's document is named ("theo Luật Cư trú")
 W_DEFINITION = 0.5  # a definition question and the clause defining its term
 W_ARTICLE = 0.3  # the question names the clause's Điều by number
-DEPTH = 20  # candidates whose title is looked at (a stored-fields read each, ~20 µs; 10–100 score the same)
+DEPTH = 10  # candidates whose title is looked at (a stored-fields read each, ~60 µs; 10–100 score the same)
 MIN_TITLE_SYLLABLES = 2
 
 _DEFINITION_QUESTION_RE = re.compile(
@@ -97,7 +98,7 @@ def named(question_key: str, facts: Facts, definition_question: bool | None = No
     n_title = facts.title.count(" ") - 1
     if n_title >= MIN_TITLE_SYLLABLES and facts.title in question_key:
         out.title = n_title
-    out.document = any(n in question_key for n in facts.doc_names)
+    out.document = bool(facts.doc_names) and any(n in question_key for n in facts.doc_names)
     if definition_question is None:
         definition_question = is_definition_question(question_key)
     if definition_question and len(facts.term) > 2 and facts.term in question_key:
@@ -142,10 +143,11 @@ def glossary_records(engine, searcher, records: np.ndarray) -> np.ndarray:
     return held
 
 
-def look(searcher, gen, candidates: list[tuple], titles: int, terms: np.ndarray | None) -> list[Facts]:
-    """The facts of each candidate (record, score, doc_id, anchor): document names and article
-    numbers for all (catalog and anchor); titles for the first `titles` and defined terms where
-    `terms` is set, from the stored fields."""
+def look(searcher, gen, candidates: list[tuple], titles: int, terms: np.ndarray | None,
+         articles: bool = True) -> list[Facts]:
+    """The facts of each candidate (record, score, doc_id, anchor): document names (catalog)
+    and, when `articles`, article numbers (anchor) for all; titles for the first `titles` and
+    defined terms where `terms` is set, from the stored fields."""
     from ingest import indexformat_read as fmt
 
     names: dict[str, tuple[str, ...]] = {}
@@ -160,7 +162,7 @@ def look(searcher, gen, candidates: list[tuple], titles: int, terms: np.ndarray 
             stored = fmt.stored_fields(searcher, record)
             title = key(title_of(stored["heading"], stored["path"])) if n < titles else " "
             term = key(defined_term(stored["text"])) if want_term else " "
-        out.append(Facts(title, names[doc_id], term, article_of_anchor(anchor)))
+        out.append(Facts(title, names[doc_id], term, article_of_anchor(anchor) if articles else ""))
     return out
 
 
@@ -175,8 +177,10 @@ def rerank(question: str, candidates: list[tuple], searcher, gen) -> list[tuple]
     terms = None
     if definition_question:
         terms = glossary_records(gen.engine, searcher, np.array([c[0] for c in candidates]))
-    facts = look(searcher, gen, candidates, DEPTH if W_TITLE else 0, terms)
-    extra = bonuses([named(question_key, f, definition_question) for f in facts], candidates[0][1])
+    articles = bool(W_ARTICLE) and " dieu " in question_key
+    facts = look(searcher, gen, candidates, DEPTH if W_TITLE else 0, terms, articles)
+    found = [named(question_key, f, definition_question) for f in facts]
+    extra = bonuses(found, candidates[0][1])
     if not any(extra):
         return candidates
     return sorted(((c[0], c[1] + b, *c[2:]) for c, b in zip(candidates, extra)), key=lambda c: (-c[1], c[0]))
