@@ -3,6 +3,7 @@ the second-pass model (bench/rerank_features.py) trained on 4 folds and scored o
 
     python bench/rank_cv.py alqac --law LAW.json --queries Q.json --workdir DIR [--folds 5]
     python bench/rank_cv.py clauses --file tests/data/clause_questions.toml [--folds 5]
+    … --lever named [--depth 10] [--shares T D F A]   (the named-units bonus: bench/named_cv.py)
 
 For each question the first pass runs as `search()` runs it (parse, build_query, the engine,
 the best 300 clauses); `rerank_features.features` gives each candidate's feature row. Offline, a
@@ -49,6 +50,7 @@ class Question:
     anchors: list[str]
     keys: list  # judged key of each candidate (None: never relevant)
     relevant: set
+    facts: list | None = None  # search_app.named_units.Facts of each candidate
 
 
 def first_pass(handle, text: str):
@@ -81,22 +83,25 @@ def first_pass(handle, text: str):
 def dump(handle, items: list[tuple[str, set]], key_of) -> list[Question]:
     """items: (question text, relevant keys); key_of(searcher, record, doc_id, anchor) → key."""
     from bench.rerank_features import features
+    from search_app.named_units import glossary_records, look
 
     out = []
     for text, relevant in items:
         gen, searcher, engine, query, records, anchors, doc_ids = first_pass(handle, text)
         x = features(engine, searcher, query, records, anchors)
         keys = [key_of(searcher, r, d, a) for r, d, a in zip(records.tolist(), doc_ids, anchors)]
-        out.append(Question(text, x, records, doc_ids, anchors, keys, relevant))
+        candidates = list(zip(records.tolist(), [0] * len(records), doc_ids, anchors))
+        facts = look(searcher, gen, candidates, len(records), glossary_records(engine, searcher, records))
+        out.append(Question(text, x, records, doc_ids, anchors, keys, relevant, facts))
     return out
 
 
-def page_rank(q: Question, weights: np.ndarray, group: str = "document") -> int | None:
+def page_rank(q: Question, weights: np.ndarray, group: str = "document", scores=None) -> int | None:
     """Rank of the first relevant judged key in the order the page shows (exact pipeline)."""
     from search_app.grouping import page_of
     from search_app.search import PER_PAGE, _collapse_nested
 
-    scores = q.features @ weights
+    scores = q.features @ weights if scores is None else scores
     order = np.lexsort((q.records, -scores)).tolist()
     candidates = [(i, scores[i], q.doc_ids[i], q.anchors[i]) for i in order]
     kept = _collapse_nested(candidates)
@@ -264,7 +269,11 @@ def report(questions: list[Question], args, label: str) -> None:
         m = mrr(questions, base, group)
         print(f"{label} first pass group={group:8} MRR@{K}={m[f'MRR@{K}']:.3f} R@1={m['R@1']:.3f} "
               f"R@5={m['R@5']:.3f} R@{K}={m[f'R@{K}']:.3f} n={len(questions)}")
-    if args.folds:
+    if args.lever == "named":
+        from bench.named_cv import report as named_report
+
+        named_report(questions, args.folds, args.depth, tuple(args.shares) if args.shares else None)
+    elif args.folds:
         cv = cross_validate(questions, args.folds)
         b, m = cv["baseline"], cv["model"]
         print(f"cv baseline MRR@{K}={b[0]:.3f} sd={b[1]:.3f} | model MRR@{K}={m[0]:.3f} sd={m[1]:.3f} "
@@ -285,6 +294,12 @@ def main(argv: list[str] | None = None) -> int:
     for p in (a, c):
         p.add_argument("--folds", type=int, default=0)
         p.add_argument("--plans-only", action="store_true", help="only the questions on plans (kh-*)")
+        p.add_argument("--lever", choices=("reranker", "named"), default="reranker",
+                       help="second pass cross-validated: the linear reranker or the named-units "
+                            "bonus (bench/named_cv.py)")
+        p.add_argument("--depth", type=int, default=10, help="--lever named: candidates looked at")
+        p.add_argument("--shares", type=float, nargs=4, metavar=("TITLE", "DOC", "DEF", "ARTICLE"),
+                       help="--lever named: also score these fixed shares in-sample")
     args = ap.parse_args(argv)
     if args.set == "alqac":
         questions, label = alqac_questions(args), f"alqac:{args.queries.name}"

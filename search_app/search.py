@@ -20,6 +20,7 @@ from .corpus_validity import STATUS_CODES
 from .engine import Deadline, Engine
 from .generations import IndexHandle
 from .grouping import GROUPS, page_of
+from . import named_units
 from .presentation import make_hit
 from .query import QueryError, build_query, parse_query
 from .querytree import Everything
@@ -149,6 +150,8 @@ def _search(handle: IndexHandle, gen, q: str, filters: dict[str, str] | None, pa
         if len(candidates) == CANDIDATES:
             break
 
+    if sort == "relevance" and named_units.enabled() and not parsed.is_empty:
+        candidates = named_units.rerank(parsed.text, candidates, searcher, gen)
     kept = _collapse_nested(candidates)
     result.total = len(kept)
     shown = page_of(kept, lambda c: c[2], page, per_page, "none" if doc else group)
