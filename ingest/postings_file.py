@@ -19,6 +19,9 @@ Layout, inside a generation directory (written before it is published, removed w
 One file per folder, mapped once: a mapping holds a file descriptor for as long as it lives,
 and a server keeps two generations open.
 
+About 450 lines: one format written, verified and read in one place, with the same questions
+answered from a Whoosh searcher (WhooshPostings) for an index without derived files.
+
 Whoosh stays the index of record: the files are derived from its segments (read through
 `indexformat_read`) and rebuilt from them. One folder per segment: Whoosh never changes a
 segment, so a new generation (hard links of the previous one) rebuilds only its new segments.
