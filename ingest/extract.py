@@ -22,7 +22,7 @@ from .timelimit import PageTimeout, interrupted_after
 from .textnorm import normalize
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt")
-EXTRACT_VERSION = "4"  # part of the extraction cache key: bump when extraction output changes
+EXTRACT_VERSION = "5"  # part of the extraction cache key: bump when extraction output changes
 
 
 class ExtractionError(Exception):
@@ -342,9 +342,11 @@ def docx_lines(document) -> list[str]:
             seen = set()  # a cell merged over several rows comes back in each
             for cell in (cell for row in rows for cell in row if cell._tc not in seen):
                 seen.add(cell._tc)
-                lines.extend(normalize(p.text) for p in cell.paragraphs)
+                # a line break inside a paragraph (Shift+Enter) ends a line as well
+                lines.extend(line for p in cell.paragraphs for line in normalize(p.text).splitlines())
         else:
-            lines.extend(table_rows_as_lines([[normalize(cell.text) for cell in row] for row in rows]))
+            lines.extend(table_rows_as_lines([[" ".join(normalize(cell.text).split()) for cell in row]
+                                              for row in rows]))
     return lines
 
 

@@ -94,6 +94,30 @@ def test_docx_header_table_read_first_and_data_table_as_rows(tmp_path):
     assert meta.signer == "Hoàng Văn Mẫu"
 
 
+def test_docx_header_cells_with_line_breaks_are_read_line_by_line(tmp_path):
+    """Word writes "ỦY BAN NHÂN DÂN" / "TỈNH MẪU SƠN" in one cell paragraph with line breaks
+    (Shift+Enter) as often as in paragraphs of their own."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "ỦY BAN NHÂN DÂN\nTỈNH MẪU SƠN\nSố: 9555/QĐ-UBND"  # one paragraph, two breaks
+    table.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nMẫu Sơn, ngày 10 tháng 9 năm 2026"
+    for line in ["VĂN BẢN MẪU (nội dung hư cấu)", "QUYẾT ĐỊNH", "Ban hành Quy chế mẫu", "Điều 1. Ban hành Quy chế mẫu."]:
+        document.add_paragraph(line)
+    data = document.add_table(rows=2, cols=2)
+    for c, (head, value) in enumerate([("STT", "1"), ("Lĩnh vực", "Nông nghiệp\ncông nghệ cao")]):
+        data.cell(0, c).text, data.cell(1, c).text = head, value
+    path = tmp_path / "qd-mau.docx"
+    document.save(path)
+
+    lines = extract(path).pages[0].lines
+    assert lines[:3] == ["ỦY BAN NHÂN DÂN", "TỈNH MẪU SƠN", "Số: 9555/QĐ-UBND"]
+    assert "STT: 1; Lĩnh vực: Nông nghiệp công nghệ cao" in lines and all("\n" not in line for line in lines)
+    meta = read_metadata(lines)
+    assert (meta.number, meta.issuer, meta.place, meta.issued) == (
+        "9555/QĐ-UBND", "Ủy ban nhân dân tỉnh Mẫu Sơn", "Mẫu Sơn", "2026-09-10")
+
+
 def test_ruled_pdf_table_rows_keep_their_cells_together(tmp_path):
     fpdf = pytest.importorskip("fpdf")
     pdf = fpdf.FPDF()
