@@ -30,6 +30,8 @@ STANDALONE_KINDS = ("PHỤ LỤC", "BIỂU MẪU")
 ISSUED_WITH_RE = re.compile(r"^[(\[]?\s*(?:được\s+)?(?P<issued>ban hành\s+)?kèm theo\b", re.IGNORECASE)
 CONTAINER_HEADING_RE = re.compile(r"^(Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+\S+\s*$")
 YEAR_LINE_RE = re.compile(r"^(?:năm\s+)?\d{4}\.?$", re.IGNORECASE)
+ARTICLE_LINE_RE = re.compile(r"^Điều\s+(\d{1,4})\s*[.:]")
+RESUME_LOOKAHEAD = 200  # lines of a signature block ("Nơi nhận" list, a quoted annex) before the articles go on
 TITLE_LOOKAHEAD = 6  # lines between an attachment's heading and its "(kèm theo …)" line
 
 
@@ -70,7 +72,7 @@ def is_signature_start(text: str) -> bool:
 
 def split_segments(lines: list[TextLine], text_length: int) -> list[Segment]:
     """The main text first, then the attachments in order."""
-    signature = next((i for i, l in enumerate(lines) if i > 0 and is_signature_start(l.text)), None)
+    signature = _main_text_end(lines)
     if signature is None:
         return [Segment(lines, 0, text_length)]
     segments = [Segment(lines[:signature], 0, lines[signature].start)]
@@ -95,6 +97,30 @@ def split_segments(lines: list[TextLine], text_length: int) -> list[Segment]:
             part.anchor = f"{part.anchor}-{taken[part.anchor]}"
         segments.append(part)
     return segments
+
+
+def _main_text_end(lines: list[TextLine]) -> int | None:
+    """The line where the main text's signature block starts. A signature after which the
+    articles go on in sequence ("Điều 683." … "TM. CHÍNH PHỦ" … "PHỤ LỤC" … "Điều 684.") is
+    quoted text: consolidated texts quote whole decrees, signature and annexes included."""
+    last_article = 0
+    for i, line in enumerate(lines):
+        article = ARTICLE_LINE_RE.match(line.text)
+        if article:
+            last_article = int(article.group(1))
+        elif i > 0 and is_signature_start(line.text) and not _articles_go_on(lines, i + 1, last_article + 1):
+            return i
+    return None
+
+
+def _articles_go_on(lines: list[TextLine], start: int, next_article: int) -> bool:
+    """Whether the first article heading after `start` is `next_article` (an attachment's
+    articles start again at 1)."""
+    for i in range(start, min(start + RESUME_LOOKAHEAD, len(lines))):
+        article = ARTICLE_LINE_RE.match(lines[i].text)
+        if article:
+            return int(article.group(1)) == next_article
+    return False
 
 
 def _attachment_at(lines: list[TextLine], i: int) -> Segment | None:

@@ -200,6 +200,25 @@ Nơi nhận:
     assert "Nơi nhận" not in text[units[-1].start : units[-1].end]
 
 
+def test_articles_go_on_after_a_quoted_signature():
+    # A consolidated text (pháp điển) quotes a decree whole, its signature and annex included,
+    # and its articles go on in sequence after them: none of them is lost.
+    text = """Điều 683. Điều 45.4.NĐ.3.15. Tổ chức thực hiện
+1. Bộ trưởng chịu trách nhiệm thi hành Nghị định này. Nơi nhận:
+- Ban Bí thư Trung ương Đảng;
+- Lưu: VT, NN (3b).KN
+TM. CHÍNH PHỦ
+THỦ TƯỚNG
+Nguyễn Văn Mẫu
+PHỤ LỤC
+MẪU THÔNG BÁO
+(Kèm theo Nghị định số 9104/2016/NĐ-CP ngày 01 tháng 7 năm 2016 của Chính phủ)
+Tên cơ sở thông báo: ......
+Điều 684. Điều 45.4.NĐ.3.16. Hiệu lực thi hành
+1. Nghị định này có hiệu lực thi hành kể từ ngày 01 tháng 01 năm 2021."""
+    assert labels(text) == ["Điều 683", "Khoản 1 Điều 683", "Điều 684", "Khoản 1 Điều 684"]
+
+
 def test_signature_is_in_no_unit_and_attachments_are_parts():
     units = units_of(DECISION_WITH_ATTACHMENTS)
     text = DECISION_WITH_ATTACHMENTS
