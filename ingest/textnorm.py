@@ -7,6 +7,7 @@ computed on normalized text stay valid for highlighting and citations.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 
 _TONES = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
@@ -48,6 +49,25 @@ _FOLD_TABLE = _fold_table()
 def fold(text: str) -> str:
     """Remove Vietnamese diacritics: "Điều khoản" → "Dieu khoan". Length-preserving on NFC."""
     return text.translate(_FOLD_TABLE)
+
+
+def _spellings_table() -> dict[str, str]:
+    table: dict[str, set[str]] = {c: {c.lower(), c.upper()} for c in string.ascii_letters}
+    for code, base in _FOLD_TABLE.items():
+        for letter in {base.lower(), base.upper()}:
+            cased = {letter.lower(), letter.upper(), chr(code).lower(), chr(code).upper()}
+            table.setdefault(letter, set()).update(c for c in cased if len(c) == 1)  # "ẖ".upper() is 2
+    return {letter: "[" + re.escape("".join(sorted(chars))) + "]" for letter, chars in table.items()}
+
+
+_SPELLINGS = _spellings_table()
+
+
+def any_spelling(folded: str) -> str:
+    """A regular expression matching every NFC spelling of a folded word, any case ("hoa" →
+    hoa, hòa, Hóa, HỌA…): searched in the text itself, which then needs no folding (folding
+    a long text is a Python-level lookup per character)."""
+    return "".join(_SPELLINGS.get(c, re.escape(c)) for c in folded)
 
 
 def has_diacritics(text: str) -> bool:

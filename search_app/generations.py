@@ -47,6 +47,18 @@ class Generation:
         return self.catalog.get(doc_id) or CatalogEntry.from_dict(doc_id, {})
 
     @cached_property
+    def facet_codes(self) -> dict[str, tuple[list[str], np.ndarray]]:
+        """Per facet (type, issuer, year): its values ("" first) and each engine document's
+        value as a number into them, so that counting a facet is one bincount."""
+        out = {}
+        for name, attribute in (("type", "doc_type"), ("issuer", "issuer"), ("year", "year")):
+            per_doc = [getattr(self.entry(doc_id).meta, attribute) or "" for doc_id in self.engine.doc_ids]
+            values = sorted(set(per_doc) | {""})
+            number = {value: i for i, value in enumerate(values)}
+            out[name] = (values, np.array([number[v] for v in per_doc], dtype=np.int32))
+        return out
+
+    @cached_property
     def support_measures(self) -> list[dict]:
         """The support measures of every document of the catalog (collected once per generation)."""
         return [measure for entry in self.catalog.values() for measure in entry.support]

@@ -179,7 +179,8 @@ def rerank(question: str, candidates: list[tuple], searcher, gen) -> list[tuple]
         terms = glossary_records(gen.engine, searcher, np.array([c[0] for c in candidates]))
     articles = bool(W_ARTICLE) and " dieu " in question_key
     facts = look(searcher, gen, candidates, DEPTH if W_TITLE else 0, terms, articles)
-    found = [named(question_key, f, definition_question) for f in facts]
+    seen: dict[Facts, Named] = {}  # most candidates share their facts (the same document, no title read)
+    found = [seen.get(f) or seen.setdefault(f, named(question_key, f, definition_question)) for f in facts]
     extra = bonuses(found, candidates[0][1])
     if not any(extra):
         return candidates

@@ -3,8 +3,9 @@ and the Hit each result becomes (the HTML page and /api/search show the same Hit
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter
+
+import numpy as np
 
 from markupsafe import Markup, escape
 
@@ -39,14 +40,27 @@ def make_hit(stored: dict, score: float, entry: CatalogEntry, terms: HighlightTe
     )
 
 
+_IS_ALNUM = np.array([chr(code).isalnum() for code in range(0x10000)], dtype=bool)
+
+
+def syllable_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends of the syllables of `text` (ingest.analysis.SYLLABLE_RE: runs of
+    alphanumeric characters), found with numpy: a hit's text is often thousands of syllables."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    if len(codes) and codes.max() > 0xFFFF:
+        spans = np.array([m.span() for m in SYLLABLE_RE.finditer(text)], dtype=np.int64).reshape(-1, 2)
+        return spans[:, 0], spans[:, 1]
+    edges = np.diff(_IS_ALNUM[codes].astype(np.int8), prepend=0, append=0)
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+
+
 def snippet(text: str, terms: HighlightTerms, width: int = 40) -> Markup:
     """A window of about `width` syllables around the densest matches, matches in <mark>."""
-    spans = [m.span() for m in SYLLABLE_RE.finditer(text)]
-    if not spans:
+    starts, ends = syllable_bounds(text)
+    if not len(starts):
         return Markup("")
     found = terms.find(text)
-    starts = [start for start, _ in spans]
-    matched = [bisect_left(starts, start) for start, _, _ in found]  # syllable numbers
+    matched = np.searchsorted(starts, [start for start, _, _ in found]).tolist()  # syllable numbers
     best_start = 0
     if matched:
         # The window of `width` syllables, starting at a match, with the most distinct terms.
@@ -61,9 +75,9 @@ def snippet(text: str, terms: HighlightTerms, width: int = 40) -> Markup:
             in_window[found[k][2]] -= 1
             if not in_window[found[k][2]]:
                 del in_window[found[k][2]]
-    end_token = min(len(spans), best_start + width)
-    char_start = spans[best_start][0] if best_start else 0
-    char_end = spans[end_token - 1][1] if end_token < len(spans) else len(text)
+    end_token = min(len(starts), best_start + width)
+    char_start = int(starts[best_start]) if best_start else 0
+    char_end = int(ends[end_token - 1]) if end_token < len(starts) else len(text)
     pieces = ["… " if char_start > 0 else ""]
     pos = char_start
     for s, e in merged_spans(text, [(s, e) for s, e, _ in found if char_start <= s and e <= char_end]):

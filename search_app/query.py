@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ingest.analysis import compounds, syllables
 from ingest.references import NUMBER_RE, number_key
-from ingest.textnorm import fold, has_diacritics, normalize
+from ingest.textnorm import any_spelling, fold, has_diacritics, normalize
 
 from .querytree import AllOf, AnyOf, Phrase, Query, Term, WithOptional
 
@@ -74,8 +74,8 @@ class HighlightTerms:
             for m in _syllables_pattern(frozenset(self.exact)).finditer(text):
                 found[m.start()] = (m.end(), fold(m.group()).lower())
         if self.folded:
-            for m in _syllables_pattern(frozenset(self.folded)).finditer(fold(text)):
-                found[m.start()] = (m.end(), m.group().lower())
+            for m in _any_spelling_pattern(frozenset(self.folded)).finditer(text):
+                found[m.start()] = (m.end(), fold(m.group()).lower())
         return [(start, end, key) for start, (end, key) in sorted(found.items())]
 
 
@@ -84,6 +84,13 @@ def _syllables_pattern(words: frozenset[str]) -> re.Pattern:
     """Any of `words` as a whole syllable, any case."""
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def _any_spelling_pattern(folded_words: frozenset[str]) -> re.Pattern:
+    """Any spelling of any of `folded_words` as a whole syllable."""
+    alternatives = "|".join(any_spelling(w) for w in sorted(folded_words, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
 
 
 _ABBR_SPLIT_RE = re.compile(r"[^\w&-]+")

@@ -2,7 +2,8 @@
 
 Field names are the index's fields plus those that exist only at query time (the accent-folded
 `text_folded`, `heading_folded`, `doc_name_folded`, `bigrams_folded`: see engine.FOLDED_FIELDS).
-A node's `boost` multiplies its score.
+A node's `boost` multiplies its score; it is positive, so a matching record's score is too
+(the engine marks matches by it).
 """
 
 from __future__ import annotations
@@ -10,8 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+class _Boosted:
+    def __post_init__(self):
+        if not self.boost > 0:
+            raise ValueError(f"{type(self).__name__}: boost must be positive, not {self.boost!r}")
+
+
 @dataclass(frozen=True)
-class Term:
+class Term(_Boosted):
     """Records holding `text` in `field`, scored by BM25F (an unscorable field, by weight)."""
 
     field: str
@@ -20,7 +27,7 @@ class Term:
 
 
 @dataclass(frozen=True)
-class Phrase:
+class Phrase(_Boosted):
     """Records holding the words one after the other, scored as the sum of the words."""
 
     field: str
@@ -29,7 +36,7 @@ class Phrase:
 
 
 @dataclass(frozen=True)
-class AnyOf:
+class AnyOf(_Boosted):
     """Records matching any child, scored by the sum of the children that match."""
 
     children: tuple[Query, ...]
@@ -37,7 +44,7 @@ class AnyOf:
 
 
 @dataclass(frozen=True)
-class AllOf:
+class AllOf(_Boosted):
     """Records matching every child, scored by the sum of the children."""
 
     children: tuple[Query, ...]
@@ -45,7 +52,7 @@ class AllOf:
 
 
 @dataclass(frozen=True)
-class WithOptional:
+class WithOptional(_Boosted):
     """Records matching `required`, scored by it plus `optional` where that matches too."""
 
     required: Query
@@ -54,7 +61,7 @@ class WithOptional:
 
 
 @dataclass(frozen=True)
-class Everything:
+class Everything(_Boosted):
     """Every live record, scored 0 (a search by filters only)."""
 
     boost: float = 1.0

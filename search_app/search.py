@@ -12,8 +12,8 @@ from datetime import date
 import numpy as np
 
 from ingest import indexformat_read as fmt
-from ingest.model import CatalogEntry, Hit
-from ingest.textnorm import fold
+from ingest.model import Hit
+from ingest.textnorm import any_spelling, fold
 
 from .cited_numbers import CitedNumber, cited_numbers
 from .corpus_validity import STATUS_CODES
@@ -113,18 +113,17 @@ def _search(handle: IndexHandle, gen, q: str, filters: dict[str, str] | None, pa
     records = np.flatnonzero(matched)
     result.timed_out = deadline.expired
 
-    doc_indexes = np.unique(engine.record_doc[records])
+    doc_indexes = np.flatnonzero(np.bincount(engine.record_doc[records], minlength=len(engine.doc_ids)))
     for name in FACETS:
-        counts: dict[str, int] = {}
-        for doc_index in doc_indexes.tolist():
-            if name == "status":
-                value = status_codes[doc_index]
-            else:
-                value = _facet_value(gen.entry(engine.doc_ids[doc_index]), name)
-            if value:
-                counts[value] = counts.get(value, 0) + 1
-        ranked = sorted(counts.items(), key=lambda kv: (-int(kv[0]) if name == "year" else
-                                                        STATUS_CODES.index(kv[0]) if name == "status" else -kv[1], kv[0]))
+        if name == "status":
+            values, counts = np.unique(status_codes[doc_indexes], return_counts=True)
+            found = {str(v): int(c) for v, c in zip(values, counts) if v}
+        else:
+            values, codes = gen.facet_codes[name]
+            counts = np.bincount(codes[doc_indexes], minlength=len(values))
+            found = {values[i]: int(c) for i, c in enumerate(counts.tolist()) if c and values[i]}
+        ranked = sorted(found.items(), key=lambda kv: (-int(kv[0]) if name == "year" else
+                                                       STATUS_CODES.index(kv[0]) if name == "status" else -kv[1], kv[0]))
         result.facets[name] = [list(kv) for kv in ranked]
 
     # A quoted phrase of three words or more was matched by its word pairs: the candidates
@@ -143,7 +142,7 @@ def _search(handle: IndexHandle, gen, q: str, filters: dict[str, str] | None, pa
     candidates = []  # (record, score, doc_id, anchor), best first
     for record, score in zip(records[order].tolist(), record_scores[order].tolist()):
         if long_phrases:
-            text = fold(fmt.stored_fields(searcher, record)["text"]).lower()
+            text = fmt.stored_fields(searcher, record)["text"]
             if not all(p.search(text) for p in long_phrases):
                 continue
         candidates.append((record, score, engine.doc_ids[engine.record_doc[record]], engine.anchor_of(record)))
@@ -165,13 +164,8 @@ def _search(handle: IndexHandle, gen, q: str, filters: dict[str, str] | None, pa
 
 
 def _phrase_pattern(words: list[str]) -> re.Pattern:
-    """The words one after the other in folded, lowercased text, as whole syllables."""
-    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(re.escape(fold(w)) for w in words) + r"(?![^\W_])")
-
-
-def _facet_value(entry: CatalogEntry, name: str) -> str:
-    meta = entry.meta
-    return {"type": meta.doc_type, "issuer": meta.issuer, "year": meta.year}[name]
+    """The words one after the other, any spelling, any case, as whole syllables."""
+    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(any_spelling(fold(w).lower()) for w in words) + r"(?![^\W_])")
 
 
 def _term_mask(engine: Engine, searcher, field: str, value: str) -> np.ndarray:

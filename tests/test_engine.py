@@ -123,3 +123,13 @@ def test_snippet_window_holds_the_most_distinct_terms(words):
         best = max(len({fold(tokens[j][0]) for j in matched if i <= j < i + 40}) for i in matched)
         marked = re.findall(r"<mark>(.*?)</mark>", str(snippet(text, terms)))
         assert len({fold(s.lower()) for m in marked for s in m.split()}) == best, (words, text[:80])
+
+
+def test_a_query_node_boost_must_be_positive():
+    # The engine marks a leaf's records matched by their positive score (engine._accumulate).
+    from search_app.querytree import AnyOf, Term
+
+    with pytest.raises(ValueError, match="boost must be positive"):
+        Term("text", "hỗ", boost=0.0)
+    with pytest.raises(ValueError):
+        AnyOf((Term("text", "hỗ"),), boost=-1.0)

@@ -60,3 +60,18 @@ def test_index_writer_tokens_equal_the_analyzer_tokens(mode, line):
     for text, start, end in tokens:  # offsets point back into the normalized line
         piece = source[start:end].lower()
         assert text == "_".join(SYLLABLE_RE.findall(piece)), (text, piece)
+
+
+@pytest.mark.parametrize("folded, text, spellings", [
+    ("hoa", "Hòa giải, hóa chất, HỌA sĩ, hoa quả; hoạt động", ["Hòa", "hóa", "HỌA", "hoa"]),
+    ("dieu", "Điều 5. điều khoản, DIEU", ["Điều", "điều", "DIEU"]),
+    ("quy", "Quy định, QUỸ hỗ trợ, quý", ["Quy", "QUỸ", "quý"]),
+])
+def test_any_spelling_matches_every_spelling_of_a_folded_word(folded, text, spellings):
+    import re
+
+    from ingest.textnorm import any_spelling
+
+    pattern = re.compile(rf"(?<![^\W_]){any_spelling(folded)}(?![^\W_])")
+    assert pattern.findall(text) == spellings
+    assert all(fold(s).lower() == folded for s in spellings)
