@@ -10,7 +10,7 @@ order; the setting is chosen on 4 folds and scored on the 5th, offline.
     python bench/first_pass_cv.py cv --runs DIR --baseline base [--folds 5]
 
 `--set module.NAME=value` sets a constant of `search_app.<module>` before the run
-(`engine.BM25_K1`, `engine.BM25_B`, `query.W_FRAME`, `query.W_BIGRAM`, …); the BM25 constants
+(`engine.BM25_K1`, `engine.BM25_B`, `query.W_BIGRAM`, `query.W_HEADING`, …); the BM25 constants
 are also set where `generations.py` imported them. A run writes DIR/NAME.jsonl (relevance.py's
 `--misses` lines: question id, rank in page order or null) and DIR/NAME.txt (its output).
 

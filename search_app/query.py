@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,7 +14,6 @@ from ingest.analysis import compounds, syllables
 from ingest.references import NUMBER_RE, number_key
 from ingest.textnorm import fold, has_diacritics, normalize
 
-from .question_frame import frame_positions
 from .querytree import AllOf, AnyOf, Phrase, Query, Term, WithOptional
 
 MAX_QUERY_CHARS = 500
@@ -27,9 +26,6 @@ W_COMPOUND = 0.4
 W_PHRASE = 2.0
 W_BIGRAM = 1.0  # adjacent syllable pairs ("bigrams", "bigrams_folded" fields); 0 = not queried
 W_NUMBER_FULL, W_NUMBER_PART = 40.0, 20.0
-# The question's frame ("đúng hay sai", "điều nào sau đây", question_frame.py): its words count
-# at this weight and make no pairs or phrase; 1.0 = read as any other word.
-W_FRAME = 0.0
 
 
 class QueryError(ValueError):
@@ -45,12 +41,11 @@ def query_data() -> dict:
 @dataclass
 class ParsedQuery:
     text: str  # normalized query as typed
-    words: list[str]  # syllables outside quotes, lowercased, question forms and frame removed
+    words: list[str]  # syllables outside quotes, lowercased, question forms removed
     phrases: list[list[str]]  # quoted phrases as syllable lists
     expansions: list[list[str]]  # abbreviation expansions as syllable lists
     number_keys: list[tuple[str, bool]]  # (lookup key, whole số/ký hiệu?)
     number_only: bool = False  # the query is nothing but document numbers ("QĐ 1322")
-    frame: list[str] = field(default_factory=list)  # the question's frame words (W_FRAME)
 
     @property
     def highlight_terms(self) -> "HighlightTerms":
@@ -145,10 +140,7 @@ def parse_query(raw: str) -> ParsedQuery:
         if expansion and fold(expansion) != fold(token.lower()):
             expansions.append([w for w, _, _ in syllables(expansion)])
 
-    typed = [w for w, _, _ in syllables(unquoted)]
-    framed = frame_positions(typed) if W_FRAME < 1.0 else set()
-    frame = [w for i, w in enumerate(typed) if i in framed]
-    lowered = " " + " ".join(w for i, w in enumerate(typed) if i not in framed) + " "
+    lowered = " " + " ".join(w for w, _, _ in syllables(unquoted)) + " "
     stripped = lowered
     for phrase in sorted(data["question_phrases"]["phrases"], key=len, reverse=True):
         p = " " + " ".join(w for w, _, _ in syllables(phrase)) + " "
@@ -156,7 +148,7 @@ def parse_query(raw: str) -> ParsedQuery:
     if stripped.strip():
         lowered = stripped
     words = lowered.split()
-    return ParsedQuery(text, words, phrases, expansions, number_keys, number_only, frame)
+    return ParsedQuery(text, words, phrases, expansions, number_keys, number_only)
 
 
 def _term_clauses(word: str, boost: float = 1.0) -> list[Term]:
@@ -199,8 +191,6 @@ def build_query(parsed: ParsedQuery, cited_keys: tuple[str, ...] = ()) -> Query:
             else:
                 pairs[("bigrams", f"{a}_{b}")] = None
         should.extend(Term(name, pair, boost=W_BIGRAM) for name, pair in pairs)
-    if W_FRAME:
-        should.extend(t for w in dict.fromkeys(parsed.frame) if w not in words for t in _term_clauses(w, W_FRAME))
     for group in parsed.expansions:
         should.extend(t for w in group for t in _term_clauses(w, 0.5))
     if len(typed) >= 2:
