@@ -36,7 +36,7 @@ from ingest.textnorm import fold
 
 from .querytree import AllOf, AnyOf, Everything, Phrase, Query, Term, WithOptional
 
-BM25_K1, BM25_B = 0.8, 0.75  # bench/relevance.py measures them
+BM25_K1, BM25_B = 0.6, 0.75  # chosen by cross-validation: bench/first_pass_cv.py, bench/README.md
 DEFAULT_CACHE_MB = 32  # per process, beside the shared lists: bench/README.md (scale) measures it
 CACHE_MIN_POSTINGS = 2000  # shorter lists are scored again each time: cheaper than the memory
 SPELLINGS_CACHED = 65536  # folded forms whose spellings a process keeps (a few MB)
