@@ -36,6 +36,7 @@ import mmap
 import os
 import shutil
 import zlib
+from bisect import bisect_right
 from pathlib import Path
 from typing import Iterator
 
@@ -52,6 +53,7 @@ MANIFEST = "manifest.json"
 FORMAT = 3  # 2: folded order of the words fields; 3: one arrays.bin per folder
 PACK = "arrays.bin"
 _ALIGN = 64
+SAMPLE = 32  # terms per block of a field's term index kept in memory (see _SegmentField.find)
 _LENGTH_OF_CODE = np.array(LENGTH_OF_CODE, dtype=np.float32)
 _EMPTY_IDS = np.empty(0, dtype=np.int32)
 _EMPTY_TFS = np.empty(0, dtype=np.float32)
@@ -246,15 +248,22 @@ class _SegmentField:
         # Memory views of the same mapped pages: indexing one costs a tenth of a numpy memmap's.
         self._blob, self._term_starts = memoryview(self.terms), memoryview(self.term_starts)
         self._post_starts = memoryview(self.post_starts)
+        self._sampled: list[bytes] | None = None  # every SAMPLE-th term: `find` bisects it in C first
 
     def all_terms(self) -> Iterator[bytes]:
         blob, starts = self.terms.tobytes(), self.term_starts.tolist()
         return (blob[starts[i] : starts[i + 1]] for i in range(self.count))
 
     def find(self, term: bytes) -> int:
-        """The number of `term` in the field's term order, or -1 (a binary search)."""
+        """The number of `term` in the field's term order, or -1 (a binary search: among every
+        SAMPLE-th term, then within their block)."""
         blob, starts = self._blob, self._term_starts
-        lo, hi = 0, self.count
+        if self._sampled is None:
+            self._sampled = [bytes(blob[starts[i] : starts[i + 1]]) for i in range(0, self.count, SAMPLE)]
+        block = bisect_right(self._sampled, term) - 1
+        if block < 0:
+            return -1
+        lo, hi = block * SAMPLE, min(block * SAMPLE + SAMPLE, self.count)
         while lo < hi:
             mid = (lo + hi) // 2
             if bytes(blob[starts[mid] : starts[mid + 1]]) < term:

@@ -8,6 +8,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -182,11 +183,17 @@ def _collapse_nested(candidates: list[tuple]) -> list[tuple]:
     covered: set[tuple[str, str]] = set()  # (doc_id, ancestor anchor) of kept hits
     for candidate in candidates:
         doc_id, anchor = candidate[2], candidate[3]
-        parts = anchor.split(".")
-        ancestors = [".".join(parts[:i]) for i in range(1, len(parts))]
+        ancestors = _ancestors(anchor)
         if (doc_id, anchor) in covered or any((doc_id, a) in taken for a in ancestors):
             continue
         taken.add((doc_id, anchor))
         covered.update((doc_id, a) for a in ancestors)
         kept.append(candidate)
     return kept
+
+
+@lru_cache(maxsize=65536)
+def _ancestors(anchor: str) -> tuple[str, ...]:
+    """ "dieu-3.khoan-1.diem-a" → ("dieu-3", "dieu-3.khoan-1")."""
+    parts = anchor.split(".")
+    return tuple(".".join(parts[:i]) for i in range(1, len(parts)))

@@ -222,3 +222,25 @@ def test_open_files_stay_bounded_across_many_new_generations(sample_copy):
         letter.write_text(letter.read_text(encoding="utf-8") + f"\nGhi chú bổ sung số {i}.\n", encoding="utf-8")
         assert run_ingest(corpus, index_dir, progress=False).exit_status == 0
     assert max(counts) - counts[0] < 100, counts
+
+
+def test_every_term_of_the_derived_postings_is_found_at_its_number(sample_copy):
+    # _SegmentField.find bisects every SAMPLE-th term first, then the block: the ends of
+    # blocks, the first and last terms and terms between two terms are the cases to get right.
+    from ingest.indexformat import open_index
+    from ingest.indexformat_read import new_searcher
+    from ingest.postings_file import open_derived
+
+    _, index_dir = sample_copy
+    gen = current_generation(index_dir)
+    with new_searcher(open_index(gen)) as searcher:
+        derived = open_derived(gen, searcher, rebuild=False)
+    checked = 0
+    for field, parts in derived._fields.items():
+        for _, part in parts:
+            terms = [part.term(i).encode("utf-8") for i in range(part.count)]
+            assert [part.find(t) for t in terms] == list(range(part.count)), field
+            assert [part.find(t + b"\x00") for t in terms] == [-1] * part.count, field
+            assert part.find(b"") == -1 and part.find(b"\xff") == -1
+            checked += part.count
+    assert checked > 5_000
