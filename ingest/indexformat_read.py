@@ -8,15 +8,21 @@ opaque handle. Records are numbered across segments as Whoosh numbers them; term
 
 from __future__ import annotations
 
+import mmap
 import pickle
 import struct
+import threading
+import weakref
 import zlib
+from bisect import bisect_right
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterator
 
 import numpy as np
 from whoosh import fields
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import STORED_COLUMN, W3Codec, W3LeafMatcher
+from whoosh.filedb.structfile import BufferFile
 from whoosh.index import IndexError as BadIndexError
 from whoosh.reading import TermNotFound
 
@@ -169,7 +175,44 @@ def _segment_reader(searcher, segment_id: str):
 
 
 def stored_fields(searcher, record: int) -> dict:
-    return searcher.stored_fields(record)
+    """The stored fields of a record, read through memory maps of its segment's stored column.
+    Whoosh reads that file with a seek and a read per record, and each read releases the GIL:
+    a serving thread then waits behind the other threads' Python work for every hit."""
+    index = searcher._ix  # a generation's index is written once: its threads share one mapping
+    mapped = _MAPPED_STORED.get(index)
+    if mapped is None:
+        with _MAPPING_LOCK:
+            mapped = _MAPPED_STORED.get(index)
+            if mapped is None:
+                mapped = _MAPPED_STORED[index] = _map_stored_columns(searcher)
+    offsets, columns = mapped
+    i = bisect_right(offsets, record) - 1
+    return columns[i][record - offsets[i]] or {}
+
+
+_MAPPED_STORED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # index → its columns
+_MAPPING_LOCK = threading.Lock()
+
+
+class _MappedFile(BufferFile):
+    """A whole file as Whoosh's BufferFile over a read-only memory map (BufferFile's own
+    constructor would copy it into a BytesIO)."""
+
+    def __init__(self, path: Path):
+        with open(path, "rb") as fh:
+            self._buf = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        self._name, self.file, self.onclose = path.name, None, None
+        self.is_real, self.is_closed = False, False
+
+
+def _map_stored_columns(searcher) -> tuple[list[int], list]:
+    offsets, columns = [], []
+    for sub, offset in searcher.reader().leaf_readers():
+        perdoc = sub._perdoc
+        path = Path(perdoc._storage.folder) / W3Codec.column_filename(perdoc._segment, "_stored")
+        offsets.append(offset)
+        columns.append(STORED_COLUMN.reader(_MappedFile(path), 0, path.stat().st_size, perdoc._doccount))
+    return offsets, columns
 
 
 def stored_value_reader(searcher, field: str) -> Callable[[int], object]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.index import GENERATION_RE, current_generation, read_json
+from ingest.index import CURRENT_FILE, GENERATION_RE, current_generation, read_json
 from ingest.indexformat import open_index
 from ingest.indexformat_read import READ_ERRORS, new_searcher
 from ingest.locking import IndexLocked, index_lock
@@ -84,10 +84,14 @@ class IndexHandle:
         self._lock = threading.Lock()
         self._generation: Generation | None = None
         self._published: Path | None = None  # the CURRENT the served generation stands for
+        self._stamp: tuple | None = None  # CURRENT's inode, mtime and size when it was read
         self.degraded: str | None = None
         self._local = threading.local()
 
     def generation(self) -> Generation | None:
+        stamp = _stamp(self.index_dir / CURRENT_FILE)
+        if stamp is not None and stamp == self._stamp:  # one stat per request, not open + read
+            return self._generation
         path = current_generation(self.index_dir)
         if path is None:
             return None
@@ -96,6 +100,7 @@ class IndexHandle:
                 if path != self._published:
                     self._generation, self.degraded = self._open_or_fall_back(path)
                     self._published = path
+        self._stamp = stamp
         return self._generation
 
     def refuse(self, gen: Generation, error: BaseException) -> Generation | None:
@@ -152,6 +157,15 @@ class IndexHandle:
         if gen is None or doc_id not in gen.catalog:
             return None
         return read_json(gen.path / "docs" / f"{doc_id}.json")
+
+
+def _stamp(path: Path) -> tuple | None:
+    """Changes whenever the batch job publishes (CURRENT is replaced, a new inode)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
 def _reason(what: str, served: Generation | None) -> str:
