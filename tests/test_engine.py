@@ -133,3 +133,15 @@ def test_a_query_node_boost_must_be_positive():
         Term("text", "hỗ", boost=0.0)
     with pytest.raises(ValueError):
         AnyOf((Term("text", "hỗ"),), boost=-1.0)
+
+
+@pytest.mark.parametrize("a, b", [
+    ([], [1, 2]), ([3], [1, 2]), ([0, 5, 9], [5]), ([1, 2, 3, 7, 300000], [2, 3, 4, 300000]),
+    (list(range(0, 1000, 3)), list(range(0, 1000, 7))),
+])
+def test_intersection_of_sorted_record_lists(a, b):
+    from search_app.engine import _intersection
+
+    a, b = np.array(a, dtype=np.int32), np.array(b, dtype=np.int32)
+    expected = np.intersect1d(a, b).tolist()
+    assert _intersection(a, b).tolist() == expected == _intersection(b, a).tolist()
