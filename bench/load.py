@@ -216,7 +216,8 @@ def worker_pids(server: subprocess.Popen) -> list[int]:
 
 def memory_mb(pid: int) -> dict:
     """Resident memory of a process: VmRSS (shared pages of mapped files counted in full in
-    every process that touched them) and PSS (shared pages divided among the processes)."""
+    every process that touched them), PSS (shared pages divided among the processes) and the
+    private part (RssAnon: the process's own heap, never shared)."""
     def field(path: str, name: str) -> float:
         with open(path, encoding="ascii") as fh:
             for line in fh:
@@ -226,6 +227,7 @@ def memory_mb(pid: int) -> dict:
 
     return {"rss_mb": field(f"/proc/{pid}/status", "VmRSS"),
             "rss_file_mb": field(f"/proc/{pid}/status", "RssFile"),
+            "private_mb": field(f"/proc/{pid}/status", "RssAnon"),
             "pss_mb": field(f"/proc/{pid}/smaps_rollup", "Pss")}
 
 

@@ -42,7 +42,7 @@
    tokenizer, lowercase, ASCII folding, BM25, 300 candidates) so the figures read as ratios.
 
 The last line is machine-readable:
-    articles=70705 ingest_s=512 noop_s=2.1 change1pct_s=20 index_mb=310 peak_mb=2100 p50_ms=9 p95_ms=31 max_ms=640 ref_p95_ms=0.4 tantivy_p95_ms=0.3 rps=85 p99_ms=120 errors=0 workers=2 rss_mb=300 pss_mb=150 first_ms=400
+    articles=70705 ingest_s=512 noop_s=2.1 change1pct_s=20 index_mb=310 peak_mb=2100 p50_ms=9 p95_ms=31 max_ms=640 ref_p95_ms=0.4 tantivy_p95_ms=0.3 rps=85 p99_ms=120 errors=0 workers=2 rss_mb=300 pss_mb=150 private_mb=120 first_ms=400
 """
 
 from __future__ import annotations
@@ -407,6 +407,7 @@ def http_load(index: Path, corpus: Path, queries: list[tuple[str, str]], seconds
             "p99_ms": result["p99_ms"], "errors": result["errors"], "seconds": result["seconds"],
             "workers": len(memory), "memory": memory,
             "rss_mb": max(m["rss_mb"] for m in memory), "pss_mb": max(m["pss_mb"] for m in memory),
+            "private_mb": max(m["private_mb"] for m in memory),
         }
     finally:
         server.terminate()
@@ -601,11 +602,12 @@ def main(argv: list[str] | None = None) -> int:
             h = http_load(index, corpus, queries, args.http_seconds, args.clients, args.serve_workers)
         else:
             h = {"requests": 0, "rps": 0.0, "p50_ms": 0.0, "p99_ms": 0.0, "errors": 0, "seconds": 0.0,
-                 "workers": 0, "rss_mb": 0.0, "pss_mb": 0.0}
+                 "workers": 0, "rss_mb": 0.0, "pss_mb": 0.0, "private_mb": 0.0}
         figures["http"] = h
         log(f"scale: HTTP {h['requests']} requests in {h['seconds']:.1f}s: {h['rps']:.1f} req/s "
             f"p50 {h['p50_ms']:.0f} ms p99 {h['p99_ms']:.0f} ms errors {h['errors']}; {h['workers']} workers, "
-            f"largest RSS {h['rss_mb']:.0f} MB, PSS {h['pss_mb']:.0f} MB; load average {os.getloadavg()}")
+            f"largest RSS {h['rss_mb']:.0f} MB, PSS {h['pss_mb']:.0f} MB, private {h['private_mb']:.0f} MB; "
+            f"load average {os.getloadavg()}")
 
         peak = max(full["peak_mb"], noop["peak_mb"], change["peak_mb"])
         line = (
@@ -614,7 +616,7 @@ def main(argv: list[str] | None = None) -> int:
             f"p50_ms={fmt(q['p50_ms'])} p95_ms={fmt(q['p95_ms'])} max_ms={fmt(q['max_ms'])} "
             f"ref_p95_ms={fmt(ref['p95_ms'])} tantivy_p95_ms={fmt(tan['p95_ms'])} rps={fmt(h['rps'])} "
             f"p99_ms={fmt(h['p99_ms'])} errors={h['errors']} workers={h['workers']} rss_mb={fmt(h['rss_mb'])} "
-            f"pss_mb={fmt(h['pss_mb'])} first_ms={fmt(q['first_s'] * 1000)}"
+            f"pss_mb={fmt(h['pss_mb'])} private_mb={fmt(h['private_mb'])} first_ms={fmt(q['first_s'] * 1000)}"
         )
         figures["load_average"] = os.getloadavg()
         figures["line"] = line
