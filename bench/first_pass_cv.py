@@ -117,8 +117,10 @@ def cv(args) -> int:
         rr[path.stem] = values
     if args.baseline not in rr:
         raise SystemExit(f"no run named {args.baseline} in {args.runs}")
+    base_rr = rr[args.baseline]
     for name, values in sorted(rr.items(), key=lambda kv: -kv[1].mean()):
-        print(f"in sample {name:24} MRR@{K}={values.mean():.3f}")
+        up, down = int((values > base_rr).sum()), int((values < base_rr).sum())
+        print(f"in sample {name:24} MRR@{K}={values.mean():.3f} (vs {args.baseline}: {up} up, {down} down)")
     result = cross_validate(rr, args.baseline, args.folds)
     b, m = result["baseline"], result["model"]
     print(f"cv baseline MRR@{K}={b[0]:.3f} sd={b[1]:.3f} | model MRR@{K}={m[0]:.3f} sd={m[1]:.3f} "
