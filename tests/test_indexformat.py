@@ -105,3 +105,10 @@ def test_lexicon_and_stored_values(two_segments):
     assert [anchor_of(r) for r in range(4)] == ["khoan-1", "khoan-2", "khoan-1", "khoan-1"]
     assert heading_of(1) == "Khoản 2"
     assert fmt.is_scorable(searcher, "text") and not fmt.is_scorable(searcher, "number_keys")
+
+
+def test_stored_fields_read_through_the_memory_map_equal_whooshs_own(two_segments):
+    searcher = two_segments
+    records = range(fmt.record_count(searcher))
+    assert [fmt.stored_fields(searcher, r) for r in records] == [searcher.stored_fields(r) for r in records]
+    assert fmt.stored_fields(searcher, 3)["text"] == CLAUSES["mau-9003"][0]
