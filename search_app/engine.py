@@ -38,7 +38,7 @@ from .querytree import AllOf, AnyOf, Everything, Phrase, Query, Term, WithOption
 
 BM25_K1, BM25_B = 0.6, 0.75  # chosen by cross-validation: bench/first_pass_cv.py, bench/README.md
 DEFAULT_CACHE_MB = 32  # per process, beside the shared lists: bench/README.md (scale) measures it
-CACHE_MIN_POSTINGS = 2000  # shorter lists are scored again each time: cheaper than the memory
+CACHE_MIN_POSTINGS = 200  # shorter lists are scored again each time (a phrase asks for its pairs again): bench/README.md
 SPELLINGS_CACHED = 65536  # folded forms whose spellings a process keeps (a few MB)
 # The field holding each adjacent word pair of a text field ("hợp_đồng"): phrases use it.
 PAIR_FIELDS = {"text": "bigrams", "text_folded": "bigrams_folded"}
