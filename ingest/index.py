@@ -212,16 +212,20 @@ def prune_generations(index_dir: Path) -> None:
 
 
 def remove_stale_temporaries(index_dir: Path) -> list[str]:
-    """Left-overs of a job that was killed; called while holding the ingest lock."""
+    """Left-overs of a job that was killed (a parser process stopped while writing a cache file
+    leaves one under cache/); called while holding the ingest lock. Names relative to
+    `index_dir`."""
     removed = []
-    for path in index_dir.iterdir():
+    cache = index_dir / "cache"
+    in_cache = sorted(cache.rglob("*.tmp-*")) if cache.is_dir() else []
+    for path in [*index_dir.iterdir(), *in_cache]:
         if ".tmp-" in path.name:
             with write_step("remove-temporaries", path):
                 if path.is_dir():
                     shutil.rmtree(path)
                 else:
                     path.unlink(missing_ok=True)
-            removed.append(path.name)
+            removed.append(str(path.relative_to(index_dir)))
     return removed
 
 

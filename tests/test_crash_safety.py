@@ -121,3 +121,20 @@ def test_kill_9_at_many_moments(crash_setup):
     print(f"\n{len(offsets)} kills over {span:.1f}s runs in {time.monotonic() - started:.0f}s: {moments}")
     assert moments["before publish"] >= KILLS // 2  # most kills landed inside the run
     assert moments["left temporaries"] >= 1  # some landed while a generation was being written
+
+
+def test_cache_files_left_half_written_by_a_killed_parser_are_removed(sample_copy):
+    # A parser process stopped while it writes a cache file (the run failed, or was killed)
+    # leaves "<file>.tmp-PID" under cache/; the next run removes it with the other left-overs.
+    from ingest.pipeline import run_ingest
+
+    corpus, index_dir = sample_copy
+    stale = [index_dir / "cache" / "compounds-9.5.0-v1" / "qd-9902.pickle.tmp-10563",
+             index_dir / "cache" / "extract" / "ab" / "cd.json.tmp-7"]
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"half")
+    report = run_ingest(corpus, index_dir, progress=False)
+    assert report.exit_status == 0, report.to_dict()
+    assert not any(path.exists() for path in stale)
+    assert {str(p.relative_to(index_dir)) for p in stale} <= set(report.removed_temporaries)
