@@ -218,8 +218,10 @@ def find(measures: list[dict], profile: Profile, need: str, as_of: date, provinc
         if expired and not include_expired:
             left_out.append(measure.get("id", ""))
             continue
-        group, targeted = max(matched, key=lambda gt: gt[1]) if matched else ([], 0)
-        because = f"thuộc đối tượng: {describe([group])}" if group else "không giới hạn đối tượng"
+        targeted = max((t for _, t in matched), default=0)
+        # every group that fits equally well: with no size given, "siêu nhỏ, nhỏ và vừa", not the first
+        best = [g for g, t in matched if t == targeted and g]
+        because = f"thuộc đối tượng: {describe(best)}" if best else "không giới hạn đối tượng"
         if size_rule:
             because += f" (quy mô {size_rule})"
         applicable.append(dict(

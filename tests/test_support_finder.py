@@ -135,3 +135,14 @@ def test_describe(groups, words):
 def test_a_search_question_names_who_asks(question, size, women_owned, cooperative):
     profile = profile_from_question(question)
     assert (profile.size, profile.women_owned, profile.cooperative) == (size, women_owned, cooperative)
+
+
+def test_with_no_size_given_the_reason_names_every_size_the_clause_is_for():
+    measures = _measures("Mẫu Sơn", "2024 - 2028", [
+        ("Khoản 2 Điều 1", "Hỗ trợ tối đa 50% chi phí tư vấn áp dụng ISO 9001 nhưng không quá 100 triệu "
+         "đồng/doanh nghiệp đối với doanh nghiệp siêu nhỏ, doanh nghiệp nhỏ và doanh nghiệp vừa."),
+    ], "iso")
+    anyone = find(measures, Profile(), "chứng nhận ISO", TODAY, "Mẫu Sơn").measures[0]
+    assert anyone["applies_because"] == "thuộc đối tượng: doanh nghiệp siêu nhỏ, nhỏ và vừa"
+    small = find(measures, Profile(size="nho"), "chứng nhận ISO", TODAY, "Mẫu Sơn").measures[0]
+    assert small["applies_because"] == "thuộc đối tượng: doanh nghiệp nhỏ"
